@@ -1,12 +1,51 @@
+using BnMlNet.Samples.Cli;
+using BnMlNet.Samples.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace BnMlNet.Samples;
 
 /// <summary>Entry point of the sample app.</summary>
 public static class Program
 {
-    /// <summary>Runs the sample app.</summary>
-    public static int Main(string[] args)
+    /// <summary>Runs the sample app on the process console.</summary>
+    public static int Main(string[] args) => Run(args, null);
+
+    /// <summary>
+    /// Runs the sample app in-process: <paramref name="args"/> as on the command line; everything is written to
+    /// <paramref name="output"/> (plain text, no colours or live display) or, when null, to the console.
+    /// </summary>
+    /// <returns>The exit code (0 success, 1 failed check, 2 bad input, -1 bad command line).</returns>
+    public static int Run(string[] args, TextWriter? output)
     {
-        Console.WriteLine("BnMlNet samples: under construction.");
-        return 0;
+        ArgumentNullException.ThrowIfNull(args);
+        var console = ConsoleFactory.Create(output);
+        var app = new CommandApp<CompareCommand>();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("BnMlNet.Samples");
+            config.Settings.Console = console;
+            config.Settings.Registrar.RegisterInstance<IAnsiConsole>(console);
+            config.Settings.Registrar.RegisterInstance(new Invocation(args));
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Default. BN-MLP vs FastTree, LightGbm and SDCA on the shipped datasets: table, report, plots.")
+                .WithExample("compare", "--epochs", "20")
+                .WithExample("compare", "--quick", "--out", "output/quick");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a BN-MLP on any CSV and save the pipeline (model.zip + model.zip.json).")
+                .WithExample("train", "--data", "train.csv", "--label", "y", "--task", "binary", "--out", "model.zip");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Evaluate a saved model on a labelled CSV.")
+                .WithExample("evaluate", "--model", "model.zip", "--data", "test.csv");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Score a CSV with a saved model; writes the input columns plus the predictions.")
+                .WithExample("predict", "--model", "model.zip", "--data", "new.csv", "--out", "predictions.csv");
+            config.SetExceptionHandler((exception, _) =>
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(exception.Message)}");
+                return exception is CommandParseException or CommandRuntimeException ? -1 : ExitCodes.Failure;
+            });
+        });
+        return app.Run(args);
     }
 }

@@ -9,6 +9,10 @@ namespace BnMlNet.Engine.Kernels;
 /// When <c>transposeA</c> is true, A is stored as a k×m matrix (lda ≥ m); otherwise as m×k (lda ≥ k).
 /// When <c>transposeB</c> is true, B is stored as an n×k matrix (ldb ≥ k); otherwise as k×n (ldb ≥ n).
 /// Deterministic: every element of C is computed with the same summation order whatever the thread count.
+/// Implementation: packed, cache-blocked GEMM with a 12×32 AVX-512 or 6×16 AVX2+FMA micro-kernel (bit-identical
+/// to each other; a portable <c>Vector&lt;T&gt;</c> kernel without AVX2+FMA), a direct path for small and matrix-vector shapes; <c>threads</c> &gt; 1 splits C into one
+/// strip per thread. Throws <see cref="ArgumentException"/> when a buffer is too short for its shape and
+/// leading dimension. See <see cref="GemmDriver"/>.
 /// </remarks>
 internal static class Gemm
 {
@@ -20,20 +24,7 @@ internal static class Gemm
         Span<float> c, int ldc,
         bool accumulate = false, int threads = 1)
     {
-        // Placeholder reference implementation; replaced by the packed SIMD kernel.
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                float sum = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transposeA ? a[p * lda + i] : a[i * lda + p];
-                    float bv = transposeB ? b[j * ldb + p] : b[p * ldb + j];
-                    sum += av * bv;
-                }
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
-            }
-        }
+        GemmDriver.Multiply(
+            transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads, GemmKernels.Best);
     }
 }

@@ -1,0 +1,107 @@
+using System.Numerics.Tensors;
+using BnMlNet.Engine.Kernels;
+
+namespace BnMlNet.Engine.Layers;
+
+/// <summary>
+/// Element-wise activations and their derivatives. Forward may run in place (y and x the same span).
+/// Backward gets both the input x and the output y and uses whichever gives the derivative most cheaply.
+/// </summary>
+internal static class Activations
+{
+    private const double InvSqrt2 = 0.70710678118654752;
+    private const double InvSqrt2Pi = 0.39894228040143268;
+
+    /// <summary>y = f(x) for n elements.</summary>
+    public static void Forward(Span<float> y, ReadOnlySpan<float> x, Activation activation, float leakySlope)
+    {
+        int n = x.Length;
+        switch (activation)
+        {
+            case Activation.Identity:
+                if (!y.Overlaps(x)) x.CopyTo(y);
+                break;
+            case Activation.Relu: // max(0, x)
+                TensorPrimitives.Max(x, 0f, y);
+                break;
+            case Activation.LeakyRelu: // x > 0 ? x : slope·x
+                for (int i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : leakySlope * v; }
+                break;
+            case Activation.Tanh:
+                TensorPrimitives.Tanh(x, y);
+                break;
+            case Activation.Sigmoid: // 1/(1 + e^−x)
+                for (int i = 0; i < n; i++) y[i] = (float)SpecialFunctions.Sigmoid(x[i]);
+                break;
+            case Activation.Gelu: // 0.5·x·(1 + erf(x/√2)), exact
+                for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(0.5 * v * (1.0 + SpecialFunctions.Erf(v * InvSqrt2))); }
+                break;
+            case Activation.Elu: // x > 0 ? x : eˣ − 1
+                for (int i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : (float)(Math.Exp(v) - 1.0); }
+                break;
+            case Activation.Silu: // x·σ(x)
+                for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(v * SpecialFunctions.Sigmoid(v)); }
+                break;
+            case Activation.Softplus: // ln(1 + eˣ)
+                for (int i = 0; i < n; i++) y[i] = (float)SpecialFunctions.Softplus(x[i]);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    /// <summary>dx = dy·f′(x), with x the forward input and y = f(x) the forward output.</summary>
+    public static void Backward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y,
+        Activation activation, float leakySlope)
+    {
+        int n = dy.Length;
+        switch (activation)
+        {
+            case Activation.Identity: // f′ = 1
+                if (!dx.Overlaps(dy)) dy.CopyTo(dx);
+                break;
+            case Activation.Relu: // f′ = [x > 0]
+                for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                break;
+            case Activation.LeakyRelu: // f′ = x > 0 ? 1 : slope
+                for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : leakySlope * dy[i];
+                break;
+            case Activation.Tanh: // f′ = 1 − y²
+                for (int i = 0; i < n; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
+                break;
+            case Activation.Sigmoid: // f′ = y·(1 − y)
+                for (int i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
+                break;
+            case Activation.Gelu: // f′ = Φ(x) + x·φ(x)
+                for (int i = 0; i < n; i++)
+                {
+                    double v = x[i];
+                    double cdf = 0.5 * (1.0 + SpecialFunctions.Erf(v * InvSqrt2));
+                    double pdf = InvSqrt2Pi * Math.Exp(-0.5 * v * v);
+                    dx[i] = (float)(dy[i] * (cdf + v * pdf));
+                }
+                break;
+            case Activation.Elu: // f′ = x > 0 ? 1 : eˣ = y + 1
+                for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + 1f);
+                break;
+            case Activation.Silu: // f′ = σ(x)·(1 + x·(1 − σ(x)))
+                for (int i = 0; i < n; i++)
+                {
+                    double v = x[i];
+                    double s = SpecialFunctions.Sigmoid(v);
+                    dx[i] = (float)(dy[i] * s * (1.0 + v * (1.0 - s)));
+                }
+                break;
+            case Activation.Softplus: // f′ = σ(x)
+                for (int i = 0; i < n; i++) dx[i] = (float)(dy[i] * SpecialFunctions.Sigmoid(x[i]));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    /// <summary>Whether the activation is ReLU-like (He initialization) rather than Glorot's symmetric case.</summary>
+    public static bool UsesHeInitialization(Activation activation)
+        => activation is Activation.Relu or Activation.LeakyRelu or Activation.Gelu
+            or Activation.Elu or Activation.Silu or Activation.Softplus;
+}

@@ -1,0 +1,62 @@
+namespace BnMlNet.Engine.Losses;
+
+/// <summary>
+/// Softmax cross-entropy on K logits per row with the class index y: l = log Σⱼ e^(zⱼ) − z_y,
+/// with the log-sum-exp shifted by max z for stability. ∂l/∂zⱼ = softmax(z)ⱼ − [j = y].
+/// </summary>
+internal static class SoftmaxCrossEntropy
+{
+    /// <summary>The (weighted) mean loss over the batch; <paramref name="weightSum"/> receives Σ w.</summary>
+    public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights,
+        int batch, int classes, out double weightSum)
+    {
+        weightSum = LossReduction.WeightSum(weights, batch);
+        if (weightSum <= 0) return 0;
+        double total = 0;
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            int y = ClassIndex(labels[i], classes, i);
+            double l = LogSumExp(z) - z[y];
+            total += weights.IsEmpty ? l : weights[i] * l;
+        }
+        return total / weightSum;
+    }
+
+    /// <summary>∂L/∂zᵢⱼ = (wᵢ/Σw)·(softmax(zᵢ)ⱼ − [j = yᵢ]).</summary>
+    public static void Backward(Span<float> dLogits, ReadOnlySpan<float> logits, ReadOnlySpan<float> labels,
+        ReadOnlySpan<float> weights, int batch, int classes)
+    {
+        double weightSum = LossReduction.WeightSum(weights, batch);
+        for (int i = 0; i < batch; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            Span<float> d = dLogits.Slice(i * classes, classes);
+            int y = ClassIndex(labels[i], classes, i);
+            double lse = LogSumExp(z);
+            float scale = LossReduction.RowScale(weights, i, weightSum);
+            for (int j = 0; j < classes; j++)
+                d[j] = scale * (float)(Math.Exp(z[j] - lse) - (j == y ? 1.0 : 0.0));
+        }
+    }
+
+    /// <summary>log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m), m = max z.</summary>
+    public static double LogSumExp(ReadOnlySpan<float> z)
+    {
+        double m = double.NegativeInfinity;
+        foreach (float v in z) if (v > m) m = v;
+        if (double.IsInfinity(m)) return m;
+        double s = 0;
+        foreach (float v in z) s += Math.Exp(v - m);
+        return m + Math.Log(s);
+    }
+
+    /// <summary>The label as a class index; throws when it is not an integer in 0..K−1.</summary>
+    public static int ClassIndex(float label, int classes, int row)
+    {
+        int y = (int)label;
+        if (y != label || y < 0 || y >= classes)
+            throw new ArgumentException($"Row {row} of the batch has label {label}; a multiclass label must be a class index 0..{classes - 1}.");
+        return y;
+    }
+}

@@ -1,0 +1,205 @@
+using BnMlNet.Engine.Kernels;
+using BnMlNet.Engine.Layers;
+using BnMlNet.Engine.Network;
+
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// The frozen network a trained model carries: immutable and thread-safe. Batch norms use their frozen running
+/// statistics and are folded into the dense layers for <see cref="Predict"/> and <see cref="PredictBatch"/>;
+/// the unfolded parameters stay readable in <see cref="Layers"/> and <see cref="InputBatchNorm"/>.
+/// Outputs are raw head values: logits for classification, the value for regression.
+/// </summary>
+public sealed class InferenceNetwork
+{
+    private readonly FoldedLayer[] _folded;
+    private readonly (float[] Scale, float[] Shift)? _outputAffine;
+    private readonly int _maxWidth;
+
+    /// <summary>Builds the network; validates shapes and finiteness, throwing <see cref="ArgumentException"/> naming the layer.</summary>
+    /// <param name="layers">The blocks, first to last; each block's input size must equal the previous block's output size.</param>
+    /// <param name="inputBatchNorm">Batch norm on the raw features, or null.</param>
+    /// <param name="leakyReluSlope">Slope used by <see cref="Activation.LeakyRelu"/> blocks.</param>
+    public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0) throw new ArgumentException("The network needs at least one layer.", nameof(layers));
+        if (!float.IsFinite(leakyReluSlope)) throw new ArgumentException("leakyReluSlope must be finite.", nameof(leakyReluSlope));
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var p = layers[l] ?? throw new ArgumentException($"Layer {l} is null.", nameof(layers));
+            if (l > 0 && p.InputSize != layers[l - 1].OutputSize)
+                throw new ArgumentException($"Layer {l} takes {p.InputSize} inputs but layer {l - 1} gives {layers[l - 1].OutputSize}.", nameof(layers));
+            CheckFinite(p.Weights, $"Layer {l} weights");
+            if (p.Bias is not null) CheckFinite(p.Bias, $"Layer {l} bias");
+            if (p.BatchNorm is not null) CheckBatchNorm(p.BatchNorm, $"Layer {l} batch norm");
+        }
+        if (inputBatchNorm is not null)
+        {
+            if (inputBatchNorm.Size != layers[0].InputSize)
+                throw new ArgumentException($"The input batch norm has {inputBatchNorm.Size} units but layer 0 takes {layers[0].InputSize} inputs.", nameof(inputBatchNorm));
+            CheckBatchNorm(inputBatchNorm, "The input batch norm");
+        }
+        Layers = layers.ToArray();
+        InputBatchNorm = inputBatchNorm;
+        LeakyReluSlope = leakyReluSlope;
+        _folded = FoldedLayer.Fold(Layers, inputBatchNorm, out _outputAffine);
+        _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
+    }
+
+    private static void CheckFinite(IReadOnlyList<float> values, string what)
+    {
+        for (int i = 0; i < values.Count; i++)
+            if (!float.IsFinite(values[i])) throw new ArgumentException($"{what}: value {i} is {values[i]}, not finite.");
+    }
+
+    private static void CheckBatchNorm(BatchNormParameters bn, string what)
+    {
+        CheckFinite(bn.Gamma, what + " gamma");
+        CheckFinite(bn.Beta, what + " beta");
+        CheckFinite(bn.RunningMean, what + " running mean");
+        CheckFinite(bn.RunningVariance, what + " running variance");
+        if (!(bn.Epsilon >= 0) || !float.IsFinite(bn.Epsilon)) throw new ArgumentException($"{what}: epsilon {bn.Epsilon} must be finite and non-negative.");
+        for (int i = 0; i < bn.Size; i++)
+            if (bn.RunningVariance[i] + bn.Epsilon <= 0)
+                throw new ArgumentException($"{what}: running variance {i} plus epsilon is {bn.RunningVariance[i] + bn.Epsilon}, must be positive.");
+    }
+
+    /// <summary>The blocks, first to last, with unfolded parameters and frozen statistics.</summary>
+    public IReadOnlyList<DenseLayerParameters> Layers { get; }
+    /// <summary>Batch norm on the raw features, or null.</summary>
+    public BatchNormParameters? InputBatchNorm { get; }
+    /// <summary>Slope used by <see cref="Activation.LeakyRelu"/> blocks.</summary>
+    public float LeakyReluSlope { get; }
+    /// <summary>Features per row.</summary>
+    public int InputSize => Layers[0].InputSize;
+    /// <summary>Raw outputs per row.</summary>
+    public int OutputSize => Layers[^1].OutputSize;
+
+    /// <summary>Per-thread buffers for <see cref="Predict"/>.</summary>
+    public InferenceScratch CreateScratch() => new(_maxWidth);
+
+    /// <summary>
+    /// Scores one row with the folded network; allocation-free. The result for a row does not depend on which
+    /// other rows are scored (<see cref="PredictBatch"/> runs this same path row by row).
+    /// </summary>
+    /// <param name="features">InputSize features.</param>
+    /// <param name="output">Receives OutputSize raw outputs.</param>
+    /// <param name="scratch">Buffers from <see cref="CreateScratch"/>, used by one thread at a time.</param>
+    public void Predict(ReadOnlySpan<float> features, Span<float> output, InferenceScratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        if (features.Length < InputSize) throw new ArgumentException($"Expected {InputSize} features, got {features.Length}.", nameof(features));
+        if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} outputs, got {output.Length}.", nameof(output));
+        if (scratch.A.Length < _maxWidth) throw new ArgumentException("The scratch belongs to another network.", nameof(scratch));
+        PredictRow(features, output, scratch);
+    }
+
+    private const int BlockRows = 64;
+
+    private void PredictRow(ReadOnlySpan<float> features, Span<float> output, InferenceScratch scratch)
+        => PredictRows(features, 1, output, scratch.A, scratch.B);
+
+    /// <summary>Scores up to a block of rows through the folded layers; a and b hold rows×max width each.</summary>
+    private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b)
+    {
+        ReadOnlySpan<float> x = features[..(rows * InputSize)];
+        float[] next = a, other = b;
+        foreach (var layer in _folded)
+        {
+            Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
+            RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
+            Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
+            x = y;
+            (next, other) = (other, next);
+        }
+        Span<float> o = output[..(rows * OutputSize)];
+        if (_outputAffine is { } aff)
+        {
+            for (int r = 0; r < rows; r++)
+                for (int i = 0; i < OutputSize; i++)
+                    o[r * OutputSize + i] = aff.Scale[i] * x[r * OutputSize + i] + aff.Shift[i];
+        }
+        else
+        {
+            x.CopyTo(o);
+        }
+    }
+
+    private void PredictRange(ReadOnlySpan<float> features, Span<float> output, int start, int end)
+    {
+        var a = new float[BlockRows * _maxWidth];
+        var b = new float[BlockRows * _maxWidth];
+        for (int r = start; r < end; r += BlockRows)
+        {
+            int n = Math.Min(BlockRows, end - r);
+            PredictRows(features.Slice(r * InputSize, n * InputSize), n, output.Slice(r * OutputSize, n * OutputSize), a, b);
+        }
+    }
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> rows (features row-major [rows×InputSize], output [rows×OutputSize]) on up to
+    /// <paramref name="threads"/> threads. Bit-identical to <see cref="Predict"/> row by row, whatever the thread count.
+    /// </summary>
+    public void PredictBatch(ReadOnlySpan<float> features, int rows, Span<float> output, int threads = 1)
+    {
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows must be non-negative.");
+        if (features.Length < (long)rows * InputSize) throw new ArgumentException($"Expected {rows}×{InputSize} features.", nameof(features));
+        if (output.Length < (long)rows * OutputSize) throw new ArgumentException($"Expected room for {rows}×{OutputSize} outputs.", nameof(output));
+        int workers = Math.Clamp(threads, 1, Math.Max(1, rows / BlockRows));
+        if (workers == 1)
+        {
+            PredictRange(features, output, 0, rows);
+            return;
+        }
+        unsafe
+        {
+            fixed (float* fp = features)
+            fixed (float* op = output)
+            {
+                nint f = (nint)fp, o = (nint)op;
+                int chunk = (rows + workers - 1) / workers;
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                {
+                    int start = w * chunk, end = Math.Min(rows, start + chunk);
+                    PredictRange(new ReadOnlySpan<float>((float*)f, rows * InputSize), new Span<float>((float*)o, rows * OutputSize), start, end);
+                });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reference path: scores one row with every batch norm applied explicitly, y = γ·(x − μ)/√(σ² + ε) + β,
+    /// no folding. Agrees with <see cref="Predict"/> to about 1e−5. Allocates; for tests and checks.
+    /// </summary>
+    public void PredictUnfolded(ReadOnlySpan<float> features, Span<float> output)
+    {
+        if (features.Length < InputSize) throw new ArgumentException($"Expected {InputSize} features, got {features.Length}.", nameof(features));
+        if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} outputs, got {output.Length}.", nameof(output));
+        float[] x = features[..InputSize].ToArray();
+        if (InputBatchNorm is not null) x = ApplyBatchNorm(InputBatchNorm, x);
+        foreach (var p in Layers)
+        {
+            var z = new float[p.OutputSize];
+            for (int o = 0; o < p.OutputSize; o++)
+            {
+                double acc = p.Bias?[o] ?? 0.0;
+                for (int i = 0; i < p.InputSize; i++) acc += (double)p.Weights[o * p.InputSize + i] * x[i];
+                z[o] = (float)acc;
+            }
+            if (p.Placement == BatchNormPlacement.BeforeActivation) z = ApplyBatchNorm(p.BatchNorm!, z);
+            Activations.Forward(z, z, p.Activation, LeakyReluSlope);
+            if (p.Placement == BatchNormPlacement.AfterActivation) z = ApplyBatchNorm(p.BatchNorm!, z);
+            x = z;
+        }
+        x.CopyTo(output);
+    }
+
+    private static float[] ApplyBatchNorm(BatchNormParameters bn, float[] x)
+    {
+        var y = new float[x.Length];
+        for (int c = 0; c < x.Length; c++)
+            y[c] = bn.Gamma[c] * ((x[c] - bn.RunningMean[c]) / MathF.Sqrt(bn.RunningVariance[c] + bn.Epsilon)) + bn.Beta[c];
+        return y;
+    }
+}

@@ -1,0 +1,29 @@
+using BnMlNet.Engine.Kernels;
+using BnMlNet.Engine.Layers;
+
+namespace BnMlNet.Engine.Network;
+
+/// <summary>Seeded weight initialization.</summary>
+internal static class Initialization
+{
+    /// <summary>
+    /// He (Kaiming) normal for ReLU-like activations: W ~ N(0, gain²/fan_in), gain = √(2/(1 + slope²))
+    /// (√2 for ReLU and the smooth ReLU-likes, the leaky slope for LeakyReLU).
+    /// Xavier/Glorot uniform for tanh, sigmoid and the identity: W ~ U(−a, a), a = √(6/(fan_in + fan_out)).
+    /// </summary>
+    public static void InitializeWeights(Span<float> weights, int inSize, int outSize, Activation activation,
+        float leakySlope, Xoshiro256 rng)
+    {
+        if (Activations.UsesHeInitialization(activation))
+        {
+            double slope = activation == Activation.LeakyRelu ? leakySlope : 0.0;
+            double std = Math.Sqrt(2.0 / (1.0 + slope * slope)) / Math.Sqrt(inSize);
+            for (int i = 0; i < weights.Length; i++) weights[i] = (float)(std * rng.NextGaussian());
+        }
+        else
+        {
+            double a = Math.Sqrt(6.0 / (inSize + outSize));
+            for (int i = 0; i < weights.Length; i++) weights[i] = (float)(a * (2.0 * rng.NextDouble() - 1.0));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// An in-memory <see cref="IMiniBatchSource"/> over row-major arrays. The arrays are not copied: do not change them
+/// while the dataset is in use.
+/// </summary>
+public sealed class DenseDataset : IMiniBatchSource
+{
+    private readonly float[] _features;
+    private readonly float[] _labels;
+    private readonly float[]? _weights;
+
+    /// <summary>Wraps the arrays; validates lengths and that labels are finite and weights finite and non-negative.</summary>
+    /// <param name="features">RowCount×<paramref name="featureCount"/> values, row-major.</param>
+    /// <param name="labels">One label per row.</param>
+    /// <param name="weights">One weight per row, or null.</param>
+    /// <param name="featureCount">Features per row (≥ 1).</param>
+    public DenseDataset(float[] features, float[] labels, float[]? weights, int featureCount)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (featureCount < 1) throw new ArgumentOutOfRangeException(nameof(featureCount), featureCount, "featureCount must be at least 1.");
+        if (features.Length != (long)labels.Length * featureCount)
+            throw new ArgumentException($"features has {features.Length} values, expected {labels.Length} rows × {featureCount}.", nameof(features));
+        if (weights is not null && weights.Length != labels.Length)
+            throw new ArgumentException($"weights has {weights.Length} values, expected {labels.Length}.", nameof(weights));
+        for (int i = 0; i < labels.Length; i++)
+            if (!float.IsFinite(labels[i])) throw new ArgumentException($"Label {i} is {labels[i]}, not finite.", nameof(labels));
+        if (weights is not null)
+            for (int i = 0; i < weights.Length; i++)
+                if (!float.IsFinite(weights[i]) || weights[i] < 0)
+                    throw new ArgumentException($"Weight {i} is {weights[i]}; weights must be finite and non-negative.", nameof(weights));
+        _features = features;
+        _labels = labels;
+        _weights = weights;
+        FeatureCount = featureCount;
+    }
+
+    /// <inheritdoc/>
+    public int FeatureCount { get; }
+    /// <inheritdoc/>
+    public long RowCount => _labels.Length;
+
+    /// <inheritdoc/>
+    public IEnumerable<MiniBatch> GetBatches(int batchSize, Random? shuffle)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        return shuffle is null ? InOrder(batchSize) : Shuffled(batchSize, shuffle);
+    }
+
+    private IEnumerable<MiniBatch> InOrder(int batchSize)
+    {
+        int n = _labels.Length, f = FeatureCount;
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, n - start);
+            yield return new MiniBatch(rows, _features.AsMemory(start * f, rows * f), _labels.AsMemory(start, rows),
+                _weights is null ? (ReadOnlyMemory<float>?)null : _weights.AsMemory(start, rows));
+        }
+    }
+
+    private IEnumerable<MiniBatch> Shuffled(int batchSize, Random rng)
+    {
+        int n = _labels.Length, f = FeatureCount;
+        // Fisher–Yates permutation, drawn when the pass starts.
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = rng.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        int cap = Math.Min(batchSize, Math.Max(n, 1));
+        var xs = new float[cap * f];
+        var ys = new float[cap];
+        var ws = _weights is null ? null : new float[cap];
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, n - start);
+            for (int r = 0; r < rows; r++)
+            {
+                int src = order[start + r];
+                Array.Copy(_features, src * f, xs, r * f, f);
+                ys[r] = _labels[src];
+                if (ws is not null) ws[r] = _weights![src];
+            }
+            yield return new MiniBatch(rows, xs.AsMemory(0, rows * f), ys.AsMemory(0, rows), ws is null ? (ReadOnlyMemory<float>?)null : ws.AsMemory(0, rows));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using BnMlNet.Engine.Network;
+using BnMlNet.Engine.Training;
+
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// Trains a batch-normalized MLP on mini-batches and returns the frozen network.
+/// Same seed, data and settings give a bit-identical model, whatever <see cref="TrainingSettings.Threads"/> is.
+/// </summary>
+/// <remarks>
+/// A last mini-batch of one row is merged into the batch before it (batch norm cannot normalize one row; PyTorch
+/// raises an error there). Early stopping watches the validation loss and needs a validation set; without one it is
+/// off. With <see cref="RunningStatisticsMode.Population"/>, the running averages are used for validation during
+/// training and replaced at the end by exact population statistics of the returned weights.
+/// </remarks>
+public sealed class NetworkTrainer
+{
+    private readonly NetworkSpec _spec;
+    private readonly LossKind _loss;
+    private readonly TrainingSettings _settings;
+
+    /// <summary>Validates and keeps the network shape, head and (a copy of the) settings.</summary>
+    public NetworkTrainer(NetworkSpec spec, LossKind loss, TrainingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(settings);
+        spec.Validate(loss);
+        settings.Validate();
+        _spec = spec;
+        _loss = loss;
+        _settings = settings.Clone();
+    }
+
+    /// <summary>A step-by-step session over <paramref name="train"/> with this trainer's shape and settings (research API).</summary>
+    public TrainingSession CreateSession(IMiniBatchSource train) => new(_spec, _loss, _settings, train);
+
+    /// <summary>
+    /// Trains for <see cref="TrainingSettings.Epochs"/> epochs (fewer when early stopping fires), reporting each epoch
+    /// to <paramref name="onEpoch"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's feature count differs from the network's input size, or the data is empty.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite.</exception>
+    public TrainingResult Train(IMiniBatchSource train, IMiniBatchSource? validation = null,
+        Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.RowCount < 1) throw new ArgumentException("The training data has no rows.", nameof(train));
+        if (validation is not null && validation.FeatureCount != _spec.InputSize)
+            throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(validation));
+        var session = CreateSession(train);
+        var network = session.Network;
+        var history = new List<EpochReport>();
+        var early = _settings.EarlyStoppingPatience > 0 && validation is not null
+            ? new EarlyStopping(_settings.EarlyStoppingPatience, _settings.EarlyStoppingMinDelta)
+            : null;
+        NetworkState? best = null;
+        for (int e = 1; e <= _settings.Epochs; e++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var report = session.RunEpoch(validation, cancellationToken);
+            history.Add(report);
+            onEpoch?.Invoke(report);
+            if (early is null) continue;
+            if (early.Observe(e, report.ValidationLoss ?? double.NaN) && _settings.RestoreBestModel)
+                best = network.Capture();
+            if (early.ShouldStop) break;
+        }
+        int bestEpoch = history.Count;
+        if (best is not null && early!.BestEpoch != history.Count)
+        {
+            network.Restore(best);
+            bestEpoch = early.BestEpoch;
+        }
+        if (_settings.RunningStatistics == RunningStatisticsMode.Population)
+            session.RecomputePopulationStatistics(cancellationToken);
+        if (!network.IsFinite())
+            throw new TrainingDivergedException(Math.Max(1, history.Count), session.StepsPerEpoch, (float)session.CurrentLearningRate);
+        return new TrainingResult(network.ToInferenceNetwork(), history, bestEpoch);
+    }
+}

@@ -1,0 +1,42 @@
+namespace BnMlNet.MlNet.Persistence;
+
+/// <summary>
+/// The byte layout of our entry in the model zip (little-endian, written by <see cref="ModelPayloadWriter"/>):
+/// <code>
+/// int32  payload length L
+/// byte[L] payload:
+///     8 bytes magic "BNMLPNET"; int32 format version
+///     int32 task; int32 input size; int32 output size; float32 leaky-ReLU slope
+///     bool has input BN; [BN block]
+///     int32 layer count; per layer:
+///         int32 in; int32 out; int32 activation; int32 placement
+///         float32[in·out] weights; bool has bias; [float32[out]]; bool has BN; [BN block]
+///     int32 history count; per epoch: int32 epoch; float64 train loss, validation loss (NaN = none),
+///         validation metric (NaN = none); string metric name; float64 seconds; float64 learning rate
+/// byte[32] SHA-256 of the payload
+/// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
+/// float arrays are written as int32 count followed by the values.
+/// </code>
+/// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
+/// before anything is allocated.
+/// </summary>
+internal static class ModelPayloadFormat
+{
+    /// <summary>The 8-byte magic at the start of the payload.</summary>
+    public static ReadOnlySpan<byte> Magic => "BNMLPNET"u8;
+
+    /// <summary>The payload version this build writes. Versions above it are refused with a clear message.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>No layer may be wider than this (guards allocation from a damaged count).</summary>
+    public const int MaxLayerWidth = 1 << 24;
+
+    /// <summary>No model may have more layers than this.</summary>
+    public const int MaxLayers = 4096;
+
+    /// <summary>The largest payload accepted (1 GiB).</summary>
+    public const int MaxPayloadBytes = 1 << 30;
+
+    /// <summary>Bytes of the SHA-256 checksum that follows the payload.</summary>
+    public const int ChecksumBytes = 32;
+}

@@ -1,0 +1,36 @@
+using BnMlNet.Engine;
+using Microsoft.ML.Data;
+
+namespace BnMlNet.MlNet.Scoring;
+
+/// <summary>
+/// Scores one feature vector at a time through the frozen network, with its own buffers: one instance per ML.NET
+/// mapper delegate (so per cursor, per PredictionEngine), never shared between threads. Allocates nothing per row.
+/// </summary>
+internal sealed class RowScorer
+{
+    private readonly InferenceNetwork _network;
+    private readonly InferenceScratch _scratch;
+    private readonly float[] _input;
+    private readonly float[] _output;
+
+    public RowScorer(InferenceNetwork network)
+    {
+        _network = network;
+        _scratch = network.CreateScratch();
+        _input = new float[network.InputSize];
+        _output = new float[network.OutputSize];
+    }
+
+    /// <summary>The raw head outputs (logits, or the regression value) for one row.</summary>
+    public ReadOnlySpan<float> Score(in VBuffer<float> features)
+    {
+        if (features.Length != _input.Length)
+            throw new InvalidOperationException(
+                $"The feature vector has {features.Length} values, but the model was trained on {_input.Length}. " +
+                "Score data prepared by the same pipeline as the training data.");
+        features.CopyTo(_input);
+        _network.Predict(_input, _output, _scratch);
+        return _output;
+    }
+}

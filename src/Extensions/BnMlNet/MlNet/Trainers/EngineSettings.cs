@@ -1,0 +1,43 @@
+using BnMlNet.Engine;
+using BnMlNet.MlNet.Model;
+
+namespace BnMlNet.MlNet.Trainers;
+
+/// <summary>Translates the ML.NET-facing options into the engine's network description and training settings.</summary>
+internal static class EngineSettings
+{
+    public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize) => new(
+        inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
+        o.LeakyReluSlope, o.DropoutRate);
+
+    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed) => new()
+    {
+        BatchSize = o.BatchSize,
+        Epochs = o.NumberOfEpochs,
+        Optimizer = o.Optimizer,
+        LearningRate = o.LearningRate,
+        Momentum = o.Momentum,
+        Nesterov = o.Nesterov,
+        WeightDecay = o.WeightDecay,
+        Schedule = o.LearningRateSchedule,
+        StepSizeEpochs = o.LearningRateStepEpochs,
+        StepGamma = o.LearningRateStepFactor,
+        GradientClipNorm = o.GradientClipNorm,
+        BatchNormMomentum = o.BatchNormMomentum,
+        BatchNormEpsilon = o.BatchNormEpsilon,
+        RunningStatistics = o.RunningStatistics,
+        Shuffle = o.Shuffle,
+        Seed = seed,
+        Threads = o.NumberOfThreads ?? Environment.ProcessorCount,
+        EarlyStoppingPatience = o.EarlyStoppingPatience,
+        EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
+        RestoreBestModel = o.RestoreBestModel,
+    };
+
+    public static LossKind Loss(ModelTask task) => task switch
+    {
+        ModelTask.Binary => LossKind.BinaryLogLoss,
+        ModelTask.Multiclass => LossKind.SoftmaxCrossEntropy,
+        _ => LossKind.SquaredError,
+    };
+}

@@ -1,0 +1,11 @@
+namespace BnMlNet.Samples.Cli;
+
+/// <summary>The command line the app was started with, for the report.</summary>
+/// <param name="Args">The arguments.</param>
+public sealed record Invocation(IReadOnlyList<string> Args)
+{
+    /// <summary>As a shell command: <c>dotnet run --project src/Samples/BnMlNet.Samples -- …</c>.</summary>
+    public string CommandLine =>
+        "dotnet run --project src/Samples/BnMlNet.Samples" +
+        (Args.Count == 0 ? "" : " -- " + string.Join(" ", Args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
+}
