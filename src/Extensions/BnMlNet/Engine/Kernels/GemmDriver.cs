@@ -70,6 +70,13 @@ internal static unsafe class GemmDriver
             return;
         }
 
+        RunParallel(problem, splitColumns, granule, tiles, items);
+    }
+
+    // Kept apart from RunPacked: the lambda's closure is allocated on entry to the method that holds it, and the
+    // single-threaded path above must allocate nothing.
+    private static void RunParallel(GemmProblem problem, bool splitColumns, int granule, int tiles, int items)
+    {
         Parallel.For(0, items, Options(items), item =>
         {
             int total = splitColumns ? problem.N : problem.M;
