@@ -19,10 +19,15 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         yield return new("fwd X·Wᵀ", false, true, 128, 256, 256);
         yield return new("fwd X·Wᵀ", false, true, 128, 10, 256);
         yield return new("dX dZ·W", false, false, 128, 784, 256);
+        yield return new("dX dZ·W", false, false, 128, 256, 256);
         yield return new("dW dZᵀ·X", true, false, 256, 784, 128);
+        yield return new("dW dZᵀ·X", true, false, 256, 256, 128);
         yield return new("fwd X·Wᵀ", false, true, 256, 256, 784);
         yield return new("infer x·Wᵀ", false, true, 1, 256, 784);
     }
+
+    /// <summary>A key for <c>key=value</c> output, e.g. <c>128x784x256_NT</c>: m×k×n then op(A), op(B).</summary>
+    public string Key => $"{M}x{K}x{N}_{(TransposeA ? 'T' : 'N')}{(TransposeB ? 'T' : 'N')}";
 
     /// <summary>Shown in the Shape column, e.g. <c>NT 128x256x784</c>: op(A), op(B) (N or T), then m×n×k.</summary>
     public override string ToString() =>

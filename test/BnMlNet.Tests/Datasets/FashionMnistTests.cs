@@ -27,6 +27,19 @@ public sealed class FashionMnistTests
     }
 
     [TestMethod]
+    public void LabelKeyIsClassIndexPlusOneForEveryClass()
+    {
+        // Key 0 means "missing" to ML.NET: a wrong offset silently drops a whole class from training and metrics.
+        var ml = new MLContext(1);
+        var view = FashionMnist.Load(ml, FashionMnistSplit.Test);
+        var keys = view.GetColumn<uint>("Label").ToArray();
+        var classes = view.GetColumn<uint>("ClassIndex").ToArray();
+        for (int i = 0; i < keys.Length; i++)
+            Assert.AreEqual(classes[i] + 1, keys[i], $"row {i}");
+        CollectionAssert.AreEquivalent(Enumerable.Range(1, 10).Select(k => (uint)k).ToArray(), keys.Distinct().ToArray());
+    }
+
+    [TestMethod]
     public void ReadsTinyIdxFilesRawAndGzipped()
     {
         var dir = Directory.CreateTempSubdirectory("bnmlnet-idx-").FullName;

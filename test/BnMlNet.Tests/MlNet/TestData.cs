@@ -1,4 +1,5 @@
 using BnMlNet.Samples.Datasets;
+using Shipped = BnMlNet.Samples.Datasets;
 using BnMlNet.Tests.Datasets;
 using Microsoft.ML;
 
@@ -10,27 +11,27 @@ internal static class TestData
     /// <summary>Adult, featurized (one-hot + concatenate), split 80/20 with a fixed seed.</summary>
     public static (IDataView Train, IDataView Test) Adult(MLContext ml)
     {
-        DatasetGuard.Require(Samples.Datasets.Adult.FindDefaultPath(), Samples.Datasets.Adult.Describe());
-        var data = Samples.Datasets.Adult.Load(ml);
-        var featurized = Samples.Datasets.Adult.Featurize(ml).Fit(data).Transform(data);
+        DatasetGuard.Require(Shipped.Adult.FindDefaultPath(), Shipped.Adult.Describe());
+        var data = Shipped.Adult.Load(ml);
+        var featurized = Shipped.Adult.Featurize(ml).Fit(data).Transform(data);
         var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
         return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
     }
 
     public static (IDataView Train, IDataView Test) BreastCancer(MLContext ml)
     {
-        DatasetGuard.Require(Samples.Datasets.BreastCancer.FindDefaultPath(), Samples.Datasets.BreastCancer.Describe());
-        var data = Samples.Datasets.BreastCancer.Load(ml);
-        var featurized = Samples.Datasets.BreastCancer.Featurize(ml).Fit(data).Transform(data);
+        DatasetGuard.Require(Shipped.BreastCancer.FindDefaultPath(), Shipped.BreastCancer.Describe());
+        var data = Shipped.BreastCancer.Load(ml);
+        var featurized = Shipped.BreastCancer.Featurize(ml).Fit(data).Transform(data);
         var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
         return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
     }
 
     public static (IDataView Train, IDataView Test) Housing(MLContext ml)
     {
-        DatasetGuard.Require(Samples.Datasets.Housing.FindDefaultPath(), Samples.Datasets.Housing.Describe());
-        var data = Samples.Datasets.Housing.Load(ml);
-        var featurized = Samples.Datasets.Housing.Featurize(ml).Fit(data).Transform(data);
+        DatasetGuard.Require(Shipped.Housing.FindDefaultPath(), Shipped.Housing.Describe());
+        var data = Shipped.Housing.Load(ml);
+        var featurized = Shipped.Housing.Featurize(ml).Fit(data).Transform(data);
         var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
         return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
     }
@@ -47,8 +48,8 @@ internal static class TestData
     /// <summary>The shipped anes96 binary set (always present: it is in data/).</summary>
     public static (IDataView Train, IDataView Test) Anes96(MLContext ml)
     {
-        var data = Samples.Datasets.Anes96.Load(ml);
-        var featurized = Samples.Datasets.Anes96.Featurize(ml).Fit(data).Transform(data);
+        var data = Shipped.Anes96.Load(ml);
+        var featurized = Shipped.Anes96.Featurize(ml).Fit(data).Transform(data);
         var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.25, seed: 1);
         return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
     }

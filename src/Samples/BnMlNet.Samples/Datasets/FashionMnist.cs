@@ -33,8 +33,9 @@ public sealed class FashionMnistImage
     public float[] Features { get; set; } = [];
 
     /// <summary>
-    /// The class as an ML.NET key (<c>Key&lt;UInt32, 0-9&gt;</c>): the stored value is <see cref="ClassIndex"/> + 1,
-    /// since key value 0 means missing. Multiclass trainers take it as it is; no <c>MapValueToKey</c> needed.
+    /// The class as an ML.NET key (<c>Key&lt;UInt32, 0-9&gt;</c>). Set it to the 0-based class index:
+    /// <c>LoadFromEnumerable</c> treats a <c>[KeyType]</c> property as 0-based and stores index + 1 as the key
+    /// (key 0 means missing). Multiclass trainers take it as it is; no <c>MapValueToKey</c> needed.
     /// </summary>
     [KeyType(FashionMnist.ClassCount)]
     public uint Label { get; set; }
@@ -177,7 +178,7 @@ public static class FashionMnist
             var features = new float[PixelCount];
             var pixels = images.Data.AsSpan(i * PixelCount, PixelCount);
             for (int p = 0; p < PixelCount; p++) features[p] = pixels[p] / 255f;
-            rows.Add(new FashionMnistImage { Features = features, ClassIndex = labels.Data[i], Label = labels.Data[i] + 1u });
+            rows.Add(new FashionMnistImage { Features = features, ClassIndex = labels.Data[i], Label = labels.Data[i] });
         }
         return rows;
     }

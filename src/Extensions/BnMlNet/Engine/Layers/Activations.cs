@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using BnMlNet.Engine.Kernels;
 
 namespace BnMlNet.Engine.Layers;
@@ -61,7 +64,7 @@ internal static class Activations
                 if (!dx.Overlaps(dy)) dy.CopyTo(dx);
                 break;
             case Activation.Relu: // f′ = [x > 0]
-                for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                ReluBackward(dx, dy, x);
                 break;
             case Activation.LeakyRelu: // f′ = x > 0 ? 1 : slope
                 for (int i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : leakySlope * dy[i];
@@ -98,6 +101,35 @@ internal static class Activations
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }
+    }
+
+    /// <summary>dx = x &gt; 0 ? dy : 0, a lane-wise select (the same bits as the scalar loop at any vector width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x)
+    {
+        int n = dy.Length;
+        if (x.Length < n || dx.Length < n) throw new ArgumentException("ReLU backward: spans of different lengths.");
+        ref float d0 = ref MemoryMarshal.GetReference(dx);
+        ref float g0 = ref MemoryMarshal.GetReference(dy);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                var keep = Vector512.GreaterThan(Vector512.LoadUnsafe(ref x0, (nuint)i), Vector512<float>.Zero);
+                Vector512.ConditionalSelect(keep, Vector512.LoadUnsafe(ref g0, (nuint)i), Vector512<float>.Zero).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                var keep = Vector256.GreaterThan(Vector256.LoadUnsafe(ref x0, (nuint)i), Vector256<float>.Zero);
+                Vector256.ConditionalSelect(keep, Vector256.LoadUnsafe(ref g0, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
     }
 
     /// <summary>Whether the activation is ReLU-like (He initialization) rather than Glorot's symmetric case.</summary>

@@ -1,122 +1,61 @@
 using BnMlNet.Engine;
-using BnMlNet.MlNet.Model;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace BnMlNet.MlNet.Data;
 
-/// <summary>What reading a training set found: the cached rows and what was skipped and why.</summary>
-internal sealed record ReadResult(DenseDataset Dataset, long RowsSeen, long SkippedNonFiniteFeatures, long SkippedBadLabels, long SkippedBadWeights);
+/// <summary>What reading a training set found: the rows (cached or streamed) and what was skipped and why.</summary>
+/// <param name="Dataset">An in-memory <see cref="DenseDataset"/>, or a <see cref="StreamingBatchSource"/> when the data exceeds the cache budget.</param>
+/// <param name="RowsSeen">Rows in the data view.</param>
+/// <param name="SkippedNonFiniteFeatures">Rows skipped for a NaN or infinite feature.</param>
+/// <param name="SkippedBadLabels">Rows skipped for a missing label (NaN regression value, key 0).</param>
+/// <param name="SkippedBadWeights">Rows skipped for a negative or non-finite weight.</param>
+internal sealed record ReadResult(IMiniBatchSource Dataset, long RowsSeen, long SkippedNonFiniteFeatures, long SkippedBadLabels, long SkippedBadWeights)
+{
+    /// <summary>True when the rows are streamed from the data view each pass rather than cached.</summary>
+    public bool Streamed => Dataset is StreamingBatchSource;
+}
 
 /// <summary>
-/// Reads an <see cref="IDataView"/> into the engine's contiguous float arrays: features row-major, labels as floats
-/// (binary 0/1, multiclass the class index 0..K−1, regression the value), and optional weights.
+/// Reads an <see cref="Microsoft.ML.IDataView"/> into the engine's contiguous float arrays (features row-major,
+/// labels as floats: binary 0/1, multiclass the class index 0..K−1, regression the value; optional weights), unless
+/// that would take more than the cache budget: then it returns a <see cref="StreamingBatchSource"/> that reads the
+/// data view again on every pass.
 /// </summary>
 internal static class TrainingDataReader
 {
-    /// <summary>Reads every usable row. Rows with NaN/±∞ features are skipped and counted, or rejected when asked.</summary>
-    public static ReadResult Read(IDataView data, string featureColumn, string labelColumn, string? weightColumn,
-        ModelTask task, bool throwOnNonFinite, Func<bool>? isCanceled = null)
+    /// <summary>
+    /// Reads every usable row (see <see cref="UsableRowCursor"/> for what is skipped). The data is cached when its
+    /// usable rows fit in <paramref name="maxCacheBytes"/> (features, label and weight as 4-byte floats), else streamed.
+    /// When the data view knows its row count and that already exceeds the budget, nothing is cached; otherwise the
+    /// cache is abandoned as soon as it would pass the budget.
+    /// </summary>
+    public static ReadResult Read(RowSpec spec, long maxCacheBytes)
     {
-        var schema = data.Schema;
-        var featureCol = schema[featureColumn];
-        int featureCount = featureCol.Type is VectorDataViewType { IsKnownSize: true } vt ? vt.Size
-            : throw new ArgumentException($"Feature column '{featureColumn}' must be a known-size vector of Single, but is {featureCol.Type}.");
-        var labelCol = schema[labelColumn];
-        DataViewSchema.Column? weightCol = weightColumn is null ? null : schema[weightColumn];
+        int featureCount = spec.FeatureCount;
+        long rowBytes = spec.RowBytes;
+        long maxRows = Math.Max(0, maxCacheBytes) / rowBytes;
+        long? known = spec.Data.GetRowCount();
+        if (known is long n && n > maxRows) return Stream(spec, maxRows);
 
-        var columns = new List<DataViewSchema.Column> { featureCol, labelCol };
-        if (weightCol is { } wc) columns.Add(wc);
-
-        var features = new GrowableFloats(featureCount * 1024);
-        var labels = new GrowableFloats(1024);
-        var weights = weightCol is null ? null : new GrowableFloats(1024);
-        long seen = 0, badFeatures = 0, badLabels = 0, badWeights = 0;
-        var row = new float[featureCount];
-
-        using (var cursor = data.GetRowCursor(columns))
+        long reserveRows = Math.Min(known ?? 1024, maxRows);
+        var features = new GrowableFloats(reserveRows * featureCount, maxRows * featureCount);
+        var labels = new GrowableFloats(reserveRows, maxRows);
+        var weights = spec.WeightColumn is null ? null : new GrowableFloats(reserveRows, maxRows);
+        using (var rows = new UsableRowCursor(spec))
         {
-            var getFeatures = cursor.GetGetter<VBuffer<float>>(featureCol);
-            var getLabel = LabelGetter(cursor, labelCol, task);
-            ValueGetter<float>? getWeight = weightCol is { } w ? cursor.GetGetter<float>(w) : null;
-            VBuffer<float> buffer = default;
-            float weight = 1;
-
-            while (cursor.MoveNext())
+            while (rows.MoveNext())
             {
-                if ((seen & 1023) == 0 && isCanceled?.Invoke() == true)
-                    throw new OperationCanceledException("Training was canceled while reading the data.");
-                seen++;
-                getFeatures(ref buffer);
-                if (buffer.Length != featureCount)
-                    throw new InvalidOperationException($"Row {seen} of feature column '{featureColumn}' has {buffer.Length} values; the column's type says {featureCount}.");
-                buffer.CopyTo(row);
-                if (!AllFinite(row))
-                {
-                    if (throwOnNonFinite)
-                        throw new InvalidOperationException(
-                            $"Row {seen} of feature column '{featureColumn}' holds NaN or infinity at slot {FirstNonFinite(row)}. " +
-                            $"Remove or impute such values (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures)} = false to skip such rows.");
-                    badFeatures++;
-                    continue;
-                }
-                float label = getLabel();
-                if (!float.IsFinite(label)) { badLabels++; continue; }
-                if (getWeight is not null)
-                {
-                    getWeight(ref weight);
-                    if (!(weight >= 0) || !float.IsFinite(weight)) { badWeights++; continue; }
-                }
-
-                features.Add(row);
-                labels.Add(label);
-                weights?.Add(weight);
+                if (!features.TryAdd(rows.Features)) return Stream(spec, maxRows);
+                labels.TryAdd(rows.Label);
+                weights?.TryAdd(rows.Weight);
             }
-        }
-
-        int rows = labels.Count;
-        var dataset = new DenseDataset(features.ToArray(), labels.ToArray(), weights?.ToArray(), featureCount);
-        return new ReadResult(dataset, seen, badFeatures, badLabels, badWeights);
-    }
-
-    /// <summary>A getter that turns the label into the engine's float; NaN marks a row to skip.</summary>
-    private static Func<float> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column labelCol, ModelTask task)
-    {
-        switch (task)
-        {
-            case ModelTask.Binary:
-            {
-                var get = cursor.GetGetter<bool>(labelCol);
-                bool value = false;
-                return () => { get(ref value); return value ? 1f : 0f; };
-            }
-            case ModelTask.Multiclass:
-            {
-                var get = cursor.GetGetter<uint>(labelCol);
-                uint key = 0;
-                // Key 0 is ML.NET's missing value; key k stands for class k − 1.
-                return () => { get(ref key); return key == 0 ? float.NaN : key - 1; };
-            }
-            default:
-            {
-                var get = cursor.GetGetter<float>(labelCol);
-                float value = 0;
-                return () => { get(ref value); return value; };
-            }
+            var dataset = new DenseDataset(features.ToArray(), labels.ToArray(), weights?.ToArray(), featureCount);
+            return new ReadResult(dataset, rows.RowsSeen, rows.SkippedNonFiniteFeatures, rows.SkippedBadLabels, rows.SkippedBadWeights);
         }
     }
 
-    private static bool AllFinite(ReadOnlySpan<float> values)
+    private static ReadResult Stream(RowSpec spec, long bufferRows)
     {
-        foreach (float v in values)
-            if (!float.IsFinite(v)) return false;
-        return true;
-    }
-
-    private static int FirstNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return -1;
+        var source = StreamingBatchSource.Open(spec, (int)Math.Clamp(bufferRows, 1, Array.MaxLength / Math.Max(1, spec.FeatureCount)));
+        return new ReadResult(source, source.RowsSeen, source.SkippedNonFiniteFeatures, source.SkippedBadLabels, source.SkippedBadWeights);
     }
 }

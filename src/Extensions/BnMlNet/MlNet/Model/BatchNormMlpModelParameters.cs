@@ -18,8 +18,10 @@ namespace BnMlNet;
 /// </summary>
 /// <remarks>
 /// Immutable and thread-safe: scoring keeps no shared mutable state (each ML.NET cursor or PredictionEngine gets its
-/// own buffers), so one fitted transformer may be used from many threads at once. At scoring time batch
-/// normalization is folded into the dense layers; the unfolded statistics stay stored in <see cref="Layers"/>.
+/// own buffers), so one fitted transformer may be used from many threads at once, each thread calling
+/// <c>Transform</c> or its own <c>PredictionEngine</c> (a PredictionEngine itself is not thread-safe, as everywhere in
+/// ML.NET); results are bit-identical to single-threaded scoring. At scoring time batch normalization is folded into
+/// the dense layers; the unfolded statistics stay stored in <see cref="Layers"/>.
 /// </remarks>
 public sealed partial class BatchNormMlpModelParameters
 {

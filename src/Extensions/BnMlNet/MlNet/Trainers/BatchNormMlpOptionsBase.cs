@@ -125,4 +125,12 @@ public abstract class BatchNormMlpOptionsBase
     /// Set this to throw instead.
     /// </summary>
     public bool ThrowOnNonFiniteFeatures;
+
+    /// <summary>
+    /// The most memory, in MiB, the training data may take when cached (rows × (features + label + weight) × 4 bytes).
+    /// Data within it is read once into contiguous arrays; larger data is streamed from the <c>IDataView</c> on every
+    /// epoch instead, shuffled through a seeded buffer of at most this many MiB (a local shuffle, so the model differs
+    /// from the cached one, deterministically). The validation set follows the same rule. 0 always streams.
+    /// </summary>
+    public int MaximumCacheMegabytes = 2048;
 }

@@ -10,8 +10,8 @@ using Microsoft.ML.Trainers;
 namespace BnMlNet;
 
 /// <summary>
-/// The shared part of the three BatchNormMlp trainers: it reads the data into contiguous float arrays, trains the
-/// engine's network and wraps the frozen result in <see cref="BatchNormMlpModelParameters"/>.
+/// The shared part of the three BatchNormMlp trainers: it reads the data into contiguous float arrays (or streams it
+/// when it exceeds <see cref="BatchNormMlpOptionsBase.MaximumCacheMegabytes"/>), trains the engine's network and wraps the frozen result in <see cref="BatchNormMlpModelParameters"/>.
 /// </summary>
 /// <typeparam name="TOptions">The trainer's options type.</typeparam>
 /// <typeparam name="TTransformer">The prediction transformer <c>Fit</c> returns.</typeparam>
@@ -80,9 +80,13 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
 
     private ReadResult Read(IDataView data, IChannel ch, string which)
     {
-        var result = TrainingDataReader.Read(data, FeatureColumn.Name, LabelColumn.Name,
-            WeightColumn.IsValid ? WeightColumn.Name : null, Task, TrainerOptions.ThrowOnNonFiniteFeatures,
-            () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested);
+        var spec = new RowSpec(data, FeatureColumn.Name, LabelColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null, Task,
+            TrainerOptions.ThrowOnNonFiniteFeatures, () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested);
+        var result = TrainingDataReader.Read(spec, TrainerOptions.MaximumCacheMegabytes * (1L << 20));
+        if (result.Dataset is StreamingBatchSource s)
+            ch.Info(MessageSensitivity.None,
+                $"BatchNormMlp: the {which} data ({s.RowCount} rows × {s.FeatureCount} features) exceeds {nameof(BatchNormMlpOptionsBase.MaximumCacheMegabytes)} = " +
+                $"{TrainerOptions.MaximumCacheMegabytes}; it is streamed each epoch with a shuffle buffer of {Math.Min(s.ShuffleBufferRows, s.RowCount)} rows.");
         long skipped = result.SkippedNonFiniteFeatures + result.SkippedBadLabels + result.SkippedBadWeights;
         if (skipped > 0)
             ch.Warning(MessageSensitivity.None,

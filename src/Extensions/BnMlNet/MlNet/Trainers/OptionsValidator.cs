@@ -40,6 +40,8 @@ internal static class OptionsValidator
         if (o.EarlyStoppingPatience < 0)
             throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, $"{nameof(o.EarlyStoppingPatience)} must be 0 (off) or positive.");
         NonNegativeFinite(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
+        if (o.MaximumCacheMegabytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(o.MaximumCacheMegabytes), o.MaximumCacheMegabytes, $"{nameof(o.MaximumCacheMegabytes)} must be 0 (always stream) or positive.");
         Defined(o.Activation, nameof(o.Activation));
         Defined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
         Defined(o.Optimizer, nameof(o.Optimizer));

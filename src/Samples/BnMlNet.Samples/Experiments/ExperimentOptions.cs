@@ -1,0 +1,26 @@
+namespace BnMlNet.Samples.Experiments;
+
+/// <summary>Which Fashion-MNIST copy the experiments use.</summary>
+public enum ExperimentDatasetChoice
+{
+    /// <summary>The full Debian set when installed, else the data/ subset.</summary>
+    Auto,
+    /// <summary>The full Debian set (60,000 + 10,000 images); an error when absent.</summary>
+    Full,
+    /// <summary>The 6,000 + 1,000 subset shipped in data/.</summary>
+    Subset,
+}
+
+/// <summary>Everything one <c>experiments</c> run needs besides the data.</summary>
+/// <param name="Quick">Quick (CI) sizes instead of the thorough ones.</param>
+/// <param name="Seed">Seed of sampling, initialization and shuffling.</param>
+/// <param name="Threads">Training runs in parallel (each on one thread).</param>
+/// <param name="Dataset">Which Fashion-MNIST copy.</param>
+/// <param name="Experiments">Experiment numbers to run (1-6), ascending.</param>
+/// <param name="CommandLine">The command line, for the report.</param>
+public sealed record ExperimentOptions(bool Quick, int Seed, int Threads, ExperimentDatasetChoice Dataset,
+    IReadOnlyList<int> Experiments, string CommandLine)
+{
+    /// <summary>The sizes of this mode.</summary>
+    public ExperimentScale Scale => Quick ? ExperimentScale.Quick : ExperimentScale.Thorough;
+}

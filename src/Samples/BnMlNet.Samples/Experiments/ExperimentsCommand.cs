@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using BnMlNet.Samples.Cli;
+using BnMlNet.Samples.Commands;
+using BnMlNet.Samples.Csv;
+using Spectre.Console;
+
+namespace BnMlNet.Samples.Experiments;
+
+/// <summary>
+/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's
+/// research API; tables on the console, and <c>experiments.md</c> with PNG plots in the output folder.
+/// </summary>
+public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocation) : AppCommand<ExperimentsSettings>(console)
+{
+    /// <summary>Every experiment, by number.</summary>
+    public static readonly IReadOnlyDictionary<int, Func<ExperimentContext, ExperimentSection>> All = new Dictionary<int, Func<ExperimentContext, ExperimentSection>>
+    {
+        [1] = HyperparameterExperiment.Run,
+        [2] = DepthExperiment.Run,
+        [3] = SaturationExperiment.Run,
+        [4] = RegularizationExperiment.Run,
+        [5] = TestTimeExperiment.Run,
+        [6] = DroppedBiasExperiment.Run,
+    };
+
+    /// <summary>The PNGs each experiment writes.</summary>
+    public static readonly IReadOnlyDictionary<int, string[]> PlotFiles = new Dictionary<int, string[]>
+    {
+        [1] = [HyperparameterExperiment.PlotFile],
+        [2] = [DepthExperiment.PlotFile],
+        [3] = [SaturationExperiment.AccuracyPlot, SaturationExperiment.PercentilePlot, SaturationExperiment.SharePlot],
+        [4] = [RegularizationExperiment.PlotFile, RegularizationExperiment.TrajectoryPlot],
+        [5] = [TestTimeExperiment.PlotFile],
+        [6] = [DroppedBiasExperiment.PlotFile],
+    };
+
+    /// <inheritdoc />
+    protected override int Run(ExperimentsSettings settings, CancellationToken cancellationToken)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;   // numbers in the report and tables read the same everywhere
+        try
+        {
+            return RunInvariant(settings, cancellationToken);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    private int RunInvariant(ExperimentsSettings settings, CancellationToken cancellationToken)
+    {
+        var options = ToOptions(settings, invocation.CommandLine);
+        string folder = Path.GetFullPath(settings.Out ?? Path.Combine("output", "experiments-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        foreach (var file in options.Experiments.SelectMany(e => PlotFiles[e]).Append(ExperimentReport.FileName))
+            SafeFileWriter.EnsureWritable(Path.Combine(folder, file), settings.Force);
+        Directory.CreateDirectory(folder);
+
+        var started = DateTime.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var data = ExperimentData.Load(options.Dataset, options.Scale.TrainRows, options.Seed);
+        Console.WriteLine($"{data.Description}; {options.Threads} parallel run(s); {(options.Quick ? "quick" : "thorough")} mode");
+        var gate = new Lock();
+        void Progress(string line) { lock (gate) Console.WriteLine(Format.Inv($"  [{watch.Elapsed.TotalSeconds,5:F0} s] {line}")); }
+        var context = new ExperimentContext(data, options, folder, settings.Force, Progress);
+
+        var sections = new List<ExperimentSection>();
+        foreach (int number in options.Experiments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Console.WriteLine($"Experiment {number} …");
+            var section = All[number](context);
+            sections.Add(section);
+            Console.WriteLine();
+            Console.Write(new Rule(Markup.Escape($"{section.Number}. {section.Title}")).LeftJustified());
+            foreach (var table in section.Tables) Console.Write(table.ToSpectre());
+            Console.WriteLine("Verdict: " + section.Verdict.Replace("**", "", StringComparison.Ordinal));
+            Console.WriteLine();
+        }
+        string report = Path.Combine(folder, ExperimentReport.FileName);
+        SafeFileWriter.WriteText(report, ExperimentReport.Build(options, data, sections, started, watch.Elapsed.TotalSeconds), settings.Force);
+        Console.WriteLine(Format.Inv($"Report: {report} ({watch.Elapsed.TotalSeconds:F0} s)"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Validates the settings.</summary>
+    /// <exception cref="UserInputException">An option is out of range.</exception>
+    public static ExperimentOptions ToOptions(ExperimentsSettings settings, string commandLine)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Threads is < 1) throw new UserInputException("--threads must be at least 1.");
+        var dataset = settings.Dataset.Trim().ToLowerInvariant() switch
+        {
+            "auto" => ExperimentDatasetChoice.Auto,
+            "full" => ExperimentDatasetChoice.Full,
+            "subset" => ExperimentDatasetChoice.Subset,
+            _ => throw new UserInputException($"--dataset must be auto, full or subset; got '{settings.Dataset}'."),
+        };
+        var experiments = All.Keys.Order().ToList();
+        if (settings.Only is { } only)
+        {
+            experiments = [];
+            foreach (var part in only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || !All.ContainsKey(n))
+                    throw new UserInputException($"--only takes experiment numbers 1-6, comma-separated; got '{only}'.");
+                experiments.Add(n);
+            }
+            if (experiments.Count == 0) throw new UserInputException("--only names no experiment.");
+            experiments = experiments.Distinct().Order().ToList();
+        }
+        return new ExperimentOptions(settings.Quick, settings.Seed, settings.Threads ?? Environment.ProcessorCount, dataset, experiments, commandLine);
+    }
+}
