@@ -54,15 +54,15 @@ def sgemm(reps):
     except Exception:
         pass
     rng = np.random.default_rng(42)
-    # name, M, K, N, transA, transB: C[M×N] = op(A)·op(B), the shapes of docs/performance.md
+    # name = M x K x N then op(A), op(B); M, K, N, transA, transB: C[M×N] = op(A)·op(B), the shapes of docs/performance.md
     shapes = [
         ("128x784x256_NT", 128, 784, 256, False, True),   # forward layer 1: X·Wᵀ
         ("128x256x256_NT", 128, 256, 256, False, True),   # forward layer 2
-        ("256x784x128_TN", 256, 128, 784, True, False),   # dW1 = dZᵀ·X  (M=256, K=128, N=784)
-        ("256x256x128_TN", 256, 128, 256, True, False),   # dW2
+        ("256x128x784_TN", 256, 128, 784, True, False),   # dW1 = dZᵀ·X
+        ("256x128x256_TN", 256, 128, 256, True, False),   # dW2
         ("128x256x784_NN", 128, 256, 784, False, False),  # dX = dZ·W (layer 1; skipped in training without input BN)
         ("128x256x256_NN", 128, 256, 256, False, False),  # dX layer 2
-        ("256x784x256_NN", 256, 784, 256, False, False),
+        ("256x784x256_NT", 256, 784, 256, False, True),   # forward layer 1 at batch 256
     ]
     out = {}
     for name, m, k, n, ta, tb in shapes:

@@ -64,7 +64,8 @@ public sealed class FashionMnistTests
             var rows = FashionMnist.ReadImages(images, labels);
             Assert.HasCount(3, rows);
             CollectionAssert.AreEqual(new uint[] { 9, 0, 9 }, rows.Select(r => r.ClassIndex).ToArray());
-            CollectionAssert.AreEqual(new uint[] { 10, 1, 10 }, rows.Select(r => r.Label).ToArray());
+            // The Label property holds the 0-based class; LoadFromEnumerable makes it key class + 1.
+            CollectionAssert.AreEqual(new uint[] { 9, 0, 9 }, rows.Select(r => r.Label).ToArray());
             Assert.AreEqual(1f / 255f, rows[1].Features[0], 1e-7);
             Assert.AreEqual(127f / 255f, rows[1].Features[783], 1e-7);
             Assert.AreEqual(1f, rows[2].Features[783]);
@@ -118,7 +119,7 @@ public sealed class FashionMnistTests
 
         var test = FashionMnist.ReadSplit(FashionMnistSplit.Test);
         Assert.HasCount(FashionMnist.SubsetTestCount, test);
-        Assert.IsTrue(test.All(r => r.Label == r.ClassIndex + 1 && r.Features.All(p => p is >= 0f and <= 1f)));
+        Assert.IsTrue(test.All(r => r.Label == r.ClassIndex && r.Features.All(p => p is >= 0f and <= 1f)));
         Assert.IsTrue(test.Average(r => (double)r.Features.Average()) is > 0.2 and < 0.4, "mean pixel intensity");
 
         // A multiclass trainer accepts the key label directly and PredictedLabel maps back to names.

@@ -119,6 +119,7 @@ public sealed class StreamingTests
     /// </summary>
     [TestMethod]
     [TestCategory("Long")]
+    [DoNotParallelize] // it measures the process's managed heap: no other test may run beside it
     [Timeout(900_000, CooperativeCancellation = true)]
     public void LargerThanBudgetOnDiskTrainsInBoundedMemory()
     {
@@ -146,14 +147,31 @@ public sealed class StreamingTests
                 var (afterGc, withGarbage) = peak.Stop();
                 return (ml.BinaryClassification.Evaluate(model.Transform(test)).Accuracy, afterGc, withGarbage, seconds);
             }
+            long ReadOnlyPeak()
+            {
+                // what ML.NET's binary loader alone holds while one cursor reads the file (its read-ahead blocks)
+                var peak = new PeakHeap();
+                var data = ml.Data.LoadFromBinary(path);
+                using (var cursor = data.GetRowCursor(data.Schema))
+                {
+                    var get = cursor.GetGetter<VBuffer<float>>(data.Schema["Features"]);
+                    VBuffer<float> v = default;
+                    while (cursor.MoveNext()) get(ref v);
+                }
+                return peak.Stop().AfterGc;
+            }
+            long reading = ReadOnlyPeak();
             var cached = Run(2048);
             var streamed = Run(Budget);
-            TestContext.WriteLine($"cached:   accuracy {cached.Accuracy:F4}, heap after GC peak +{cached.PeakBytes / 1e6:F0} MB, with garbage +{cached.PeakWithGarbage / 1e6:F0} MB, {cached.Seconds:F1} s");
-            TestContext.WriteLine($"streamed: accuracy {streamed.Accuracy:F4}, heap after GC peak +{streamed.PeakBytes / 1e6:F0} MB, with garbage +{streamed.PeakWithGarbage / 1e6:F0} MB, {streamed.Seconds:F1} s (budget {Budget} MiB)");
+            TestContext.WriteLine($"reading the file alone: live heap peak +{reading / 1e6:F0} MB");
+            TestContext.WriteLine($"cached:   accuracy {cached.Accuracy:F4}, live heap peak +{cached.PeakBytes / 1e6:F0} MB, with garbage +{cached.PeakWithGarbage / 1e6:F0} MB, {cached.Seconds:F1} s");
+            TestContext.WriteLine($"streamed: accuracy {streamed.Accuracy:F4}, live heap peak +{streamed.PeakBytes / 1e6:F0} MB, with garbage +{streamed.PeakWithGarbage / 1e6:F0} MB, {streamed.Seconds:F1} s (budget {Budget} MiB)");
             TestContext.WriteLine($"process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (whole test process)");
             Assert.IsLessThan(0.01, Math.Abs(cached.Accuracy - streamed.Accuracy));
-            Assert.IsGreaterThan(100_000_000L, cached.PeakBytes, "the cached run should hold the whole data set");
-            Assert.IsLessThan(2L * Budget * 1_048_576 + 30_000_000, streamed.PeakBytes, "the streamed run must stay near its budget");
+            Assert.IsGreaterThan(121_000_000L, cached.PeakBytes, "the cached run should hold the whole data set");
+            // the reader's own buffers, the shuffle buffer (≤ budget), and as much again for batches, network and sampling noise
+            Assert.IsLessThan(reading + 2L * Budget * 1_048_576 + 20_000_000, streamed.PeakBytes, "the streamed run must stay near reading + its budget");
+            Assert.IsLessThan(cached.PeakBytes - 50_000_000, streamed.PeakBytes, "streaming must not hold the data set");
         }
         finally
         {
@@ -162,8 +180,8 @@ public sealed class StreamingTests
     }
 
     /// <summary>
-    /// Samples every 5 ms: the managed heap as the last GC left it (live objects plus fragmentation: what the run
-    /// holds), and the managed heap including garbage not yet collected. Both as peaks above a collected baseline.
+    /// Samples every 20 ms: the live managed heap (a full blocking collection, GC.GetTotalMemory(true): what the run
+    /// holds), and, between those, the heap including garbage not yet collected. Both as peaks above a collected baseline.
     /// </summary>
     private sealed class PeakHeap
     {
@@ -182,9 +200,9 @@ public sealed class StreamingTests
             {
                 while (!_stop)
                 {
-                    _peakAfterGc = Math.Max(_peakAfterGc, GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes);
                     _peakWithGarbage = Math.Max(_peakWithGarbage, GC.GetTotalMemory(false));
-                    Thread.Sleep(5);
+                    _peakAfterGc = Math.Max(_peakAfterGc, GC.GetTotalMemory(true));
+                    Thread.Sleep(20);
                 }
             }) { IsBackground = true };
             _thread.Start();

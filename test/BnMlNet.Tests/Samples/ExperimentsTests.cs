@@ -215,16 +215,13 @@ public sealed class ExperimentsTests
                 current = null;
                 continue;
             }
+            if (line.Trim('|', '-').Length == 0) continue;   // the |---|---| separator
             var cells = line.Trim('|').Split(" | ").Select(c => c.Trim().Replace("\\|", "|", StringComparison.Ordinal)).ToArray();
             if (headers is null)
             {
                 headers = cells;
                 current = [];
                 tables.Add(current);
-            }
-            else if (cells.All(c => c.Trim('-').Length == 0))
-            {
-                continue;
             }
             else
             {
@@ -252,5 +249,50 @@ public sealed class ExperimentsTests
     private static void CheckAccuracyOrDiverged(string cell)
     {
         if (cell != "diverged") CheckAccuracy(cell);
+    }
+}
+
+/// <summary><c>experiments</c>' option checks, which fail before any data is read.</summary>
+[TestClass]
+public sealed class ExperimentsOptionsTests
+{
+    [TestMethod]
+    [DataRow("--only", "7")]
+    [DataRow("--only", "1,x")]
+    [DataRow("--dataset", "mnist")]
+    [DataRow("--threads", "0")]
+    public void RejectsBadOptions(string option, string value)
+    {
+        string dir = SamplesRunner.NewTempFolder("experiments-bad");
+        var (code, output) = SamplesRunner.Run("experiments", "--quick", option, value, "--out", dir);
+        Assert.AreEqual(2, code, output);
+        StringAssert.Contains(output, "error:");
+        Assert.IsEmpty(Directory.GetFiles(dir), "nothing written");
+    }
+
+    [TestMethod]
+    public void RefusesToOverwriteAnEarlierReportWithoutForce()
+    {
+        string dir = SamplesRunner.NewTempFolder("experiments-keep");
+        string report = Path.Combine(dir, ExperimentReport.FileName);
+        File.WriteAllText(report, "an earlier report");
+        var (code, output) = SamplesRunner.Run("experiments", "--quick", "--dataset", "subset", "--only", "6", "--out", dir);
+        Assert.AreEqual(2, code, output);
+        StringAssert.Contains(output, "--force");
+        Assert.AreEqual("an earlier report", File.ReadAllText(report));
+    }
+
+    [TestMethod]
+    public void OnlyRunsTheChosenExperiment()
+    {
+        string dir = SamplesRunner.NewTempFolder("experiments-only");
+        var (code, output) = SamplesRunner.Run("experiments", "--quick", "--dataset", "subset", "--only", "6", "--threads", "1", "--out", dir);
+        Assert.AreEqual(0, code, output);
+        string report = File.ReadAllText(Path.Combine(dir, ExperimentReport.FileName));
+        StringAssert.Contains(report, "## 6. The dropped bias");
+        Assert.DoesNotContain("## 1. ", report);
+        Assert.IsTrue(File.Exists(Path.Combine(dir, DroppedBiasExperiment.PlotFile)));
+        Assert.IsFalse(File.Exists(Path.Combine(dir, HyperparameterExperiment.PlotFile)));
+        Directory.Delete(dir, recursive: true);
     }
 }

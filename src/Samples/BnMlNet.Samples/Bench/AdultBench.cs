@@ -40,7 +40,7 @@ public static class AdultBench
         };
         var mlp = Measure("", Adult.Featurize(ml).Append(ml.BinaryClassification.Trainers.BatchNormMlp(options)),
             ml, split.TrainSet, test, testRows, s, o);
-        var history = ((TransformerChain<ITransformer>)mlp).LastTransformer switch
+        var history = ((IEnumerable<ITransformer>)mlp).Last() switch
         {
             BinaryPredictionTransformer<Microsoft.ML.Calibrators.CalibratedModelParametersBase<BatchNormMlpModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>> t => t.Model.SubModel.TrainingHistory,
             ISingleFeaturePredictionTransformer<BatchNormMlpModelParameters> t => t.Model.TrainingHistory,

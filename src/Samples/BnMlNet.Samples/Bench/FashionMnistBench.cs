@@ -80,6 +80,7 @@ public static class FashionMnistBench
         void PredictOne(int i) => network.Predict(features.AsSpan((i % n) * f, f), one, scratch);
         o.Put("engine_single_row_latency_us", BenchOutput.MedianMicros(PredictOne, s.LatencyCalls, 200), "F2");
         o.Put("engine_bytes_per_row", BenchOutput.BytesPerCall(PredictOne, 10_000), "F2");
+        if (s.Sdca) CompareWithSdca(ml, train, test, trainRows.Count, s, o);
         if (s.SkipScoring) return;
 
         // ML.NET: bulk Transform (the test view through the model, reading Score and PredictedLabel) and a PredictionEngine.
@@ -89,8 +90,6 @@ public static class FashionMnistBench
         void PredictRow(int i) => engine.Predict(testRows[i % n], ref result);
         o.Put("single_row_latency_us", BenchOutput.MedianMicros(PredictRow, s.LatencyCalls, 200), "F2");
         o.Put("prediction_engine_bytes_per_row", BenchOutput.BytesPerCall(PredictRow, 10_000), "F2");
-
-        if (s.Sdca) CompareWithSdca(ml, train, test, trainRows.Count, s, o);
     }
 
     /// <summary>Reads Score and PredictedLabel of every row.</summary>

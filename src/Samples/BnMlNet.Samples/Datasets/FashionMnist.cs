@@ -84,17 +84,25 @@ public static class FashionMnist
     /// <summary>File name of a split's labels, e.g. <c>train-labels-idx1-ubyte.gz</c>.</summary>
     public static string LabelsFileName(FashionMnistSplit split) => $"{Prefix(split)}-labels-idx1-ubyte.gz";
 
+    /// <summary>Names a folder holding the full set's four IDX files, instead of <see cref="DebianDirectory"/>.</summary>
+    public const string FullDirEnvVar = "BNMLNET_FASHION_MNIST_DIR";
+
+    /// <summary>Where the full set is looked for: <see cref="FullDirEnvVar"/> when set, else <see cref="DebianDirectory"/>.</summary>
+    public static string FullDirectory =>
+        Environment.GetEnvironmentVariable(FullDirEnvVar) is { Length: > 0 } dir ? dir : DebianDirectory;
+
     /// <summary>
     /// The folder holding the four IDX files of <paramref name="source"/>, or <c>null</c> when not present.
     /// </summary>
     public static string? FindDirectory(FashionMnistSource source = FashionMnistSource.Subset)
     {
+        string full = FullDirectory;
         string? subset = RepositoryPaths.DataDirectory is { } data ? Path.Combine(data, SubsetDirectoryName) : null;
         return source switch
         {
             FashionMnistSource.Subset => HasFiles(subset) ? subset : null,
-            FashionMnistSource.Full => HasFiles(DebianDirectory) ? DebianDirectory : null,
-            FashionMnistSource.FullIfAvailable => HasFiles(DebianDirectory) ? DebianDirectory : HasFiles(subset) ? subset : null,
+            FashionMnistSource.Full => HasFiles(full) ? full : null,
+            FashionMnistSource.FullIfAvailable => HasFiles(full) ? full : HasFiles(subset) ? subset : null,
             _ => throw new ArgumentOutOfRangeException(nameof(source)),
         };
     }
@@ -102,7 +110,7 @@ public static class FashionMnist
     /// <summary>Human-readable description of where <paramref name="source"/> is expected, for skip/failure messages.</summary>
     public static string Describe(FashionMnistSource source) => source switch
     {
-        FashionMnistSource.Full => $"Fashion-MNIST full set ({DebianDirectory}; apt-get install dataset-fashion-mnist)",
+        FashionMnistSource.Full => $"Fashion-MNIST full set ({FullDirectory}; apt-get install dataset-fashion-mnist, or set {FullDirEnvVar})",
         _ => $"Fashion-MNIST subset (data/{SubsetDirectoryName})",
     };
 

@@ -42,12 +42,11 @@ public static class DepthExperiment
             }
 
         var plot = ExperimentPlots.Create($"Test accuracy vs depth ({epochs} epochs, SGD momentum {Momentum}, lr {Rate})", "hidden layers", "test accuracy");
-        int color = 0;
         double[] xs = ctx.Scale.Depths.Select(d => (double)d).ToArray();
         foreach (var act in Activations)
             foreach (bool bn in new[] { true, false })
                 ExperimentPlots.Line(plot, xs, ctx.Scale.Depths.Select(d => Get(act, d, bn) is { Diverged: false } o ? o.TestAccuracy : 0.1).ToArray(),
-                    $"{Name(act)} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[color++], dashed: !bn);
+                    $"{Name(act)} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[act == Activation.Sigmoid ? 0 : 2], dashed: !bn);
         plot.Axes.SetLimitsY(0, 1);
         string file = ExperimentPlots.Save(plot, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.LowerLeft);
 

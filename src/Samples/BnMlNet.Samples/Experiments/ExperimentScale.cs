@@ -49,7 +49,7 @@ public sealed record ExperimentScale
     public static ExperimentScale Thorough { get; } = new()
     {
         TrainRows = null,
-        LearningRateEpochs = 5,
+        LearningRateEpochs = 10,
         Depths = [2, 4, 6, 8, 10],
         DepthEpochs = 5,
         SaturationSteps = 50_000,

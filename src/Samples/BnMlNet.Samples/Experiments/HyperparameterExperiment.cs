@@ -68,14 +68,13 @@ public static class HyperparameterExperiment
         }
 
         var plot = ExperimentPlots.Create($"Test accuracy vs learning rate ({epochs} epochs; diverged runs drawn at 0.1 = chance)", "learning rate (log scale)", "test accuracy");
-        int color = 0;
-        foreach (var (opt, rates) in new[] { (OptimizerKind.Sgd, SgdRates), (OptimizerKind.Adam, AdamRates) })
+        foreach (var (opt, rates, color) in new[] { (OptimizerKind.Sgd, SgdRates, 0), (OptimizerKind.Adam, AdamRates, 2) })
         {
             foreach (bool bn in new[] { true, false })
             {
                 double[] xs = rates.Select(r => Math.Log10(r)).ToArray();
                 double[] ys = rates.Select(r => Get(opt, r, bn) is { Diverged: false } o ? o.TestAccuracy : 0.1).ToArray();
-                ExperimentPlots.Line(plot, xs, ys, $"{Name(opt)} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[color++], dashed: !bn);
+                ExperimentPlots.Line(plot, xs, ys, $"{Name(opt)} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[color], dashed: !bn);
             }
         }
         double[] ticks = Enumerable.Range(-5, 7).Select(e => (double)e).ToArray();

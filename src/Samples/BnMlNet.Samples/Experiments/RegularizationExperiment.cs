@@ -65,14 +65,15 @@ public static class RegularizationExperiment
         ExperimentPlots.XTicks(gap, xs, batches.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
         plots.Add(ExperimentPlots.Save(gap, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.UpperLeft));
 
-        var path = ExperimentPlots.Create("Test loss against train loss, one point per epoch (training runs right to left)", "train loss (inference mode)", "test loss");
-        for (int i = 0; i < batches.Count; i++)
+        var path = ExperimentPlots.Create($"Test loss against train loss, one point per epoch (training runs right to left; batch {batches[0]} and {batches[^1]})",
+            "train loss (inference mode)", "test loss");
+        foreach (var (b, color) in new[] { (batches[0], 0), (batches[^1], 2) }.Distinct())
         {
             foreach (bool bn in new[] { true, false })
             {
-                var c = Get(batches[i], bn);
+                var c = Get(b, bn);
                 ExperimentPlots.Line(path, c.Select(p => p.TrainLoss).ToArray(), c.Select(p => p.TestLoss).ToArray(),
-                    $"batch {batches[i]} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[i % ExperimentPlots.Palette.Length], dashed: !bn, markerSize: 4);
+                    $"batch {b} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[color], dashed: !bn, markerSize: 4);
             }
         }
         plots.Add(ExperimentPlots.Save(path, ctx.Folder, TrajectoryPlot, ctx.Force, ScottPlot.Alignment.UpperRight));

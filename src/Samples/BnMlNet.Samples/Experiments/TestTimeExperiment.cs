@@ -94,7 +94,7 @@ public static class TestTimeExperiment
             $"({data.Test.Rows:N0}) the batch statistics approach the population ones and accuracy recovers to {Format.Fixed(own[^1].Accuracy, 4)}. " +
             $"Moving average vs population: after {last.Step:N0} steps {Format.Fixed(last.Ema, 4)} vs {Format.Fixed(last.Pop, 4)} " +
             $"({Format.Points(last.Pop - last.Ema)}); both conventions \"reach the intended effect\" once training has run a while, but early on the EMA lags " +
-            $"(after {early.Step} steps: {Format.Fixed(early.Ema, 4)} vs {Format.Fixed(early.Pop, 4)}), which is the case for precise BN.";
+            $"(after {early.Step} steps: {Format.Fixed(early.Ema, 4)} vs {Format.Fixed(early.Pop, 4)}): that lag is what precise BN, recomputing population statistics with the weights frozen, removes.";
         return new ExperimentSection(5, "Test time: frozen statistics vs batch statistics",
             "One example at a time makes batch statistics meaningless, so training keeps running estimates of the mean and variance, and " +
             "inference uses these frozen values. Frameworks differ in how they do this; all reach the intended effect.",
