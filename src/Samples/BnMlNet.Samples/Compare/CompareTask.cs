@@ -54,6 +54,8 @@ public abstract class CompareTask<TRow, TOut> : ICompareTask where TRow : class,
         options.NumberOfEpochs = run.Epochs;
         options.Seed = run.Seed;
         options.NumberOfThreads = run.Threads;
+        // The validation part drives early stopping; the best epoch's model is kept.
+        options.EarlyStoppingPatience = 5;
         return options;
     }
 
