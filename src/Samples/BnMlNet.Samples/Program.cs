@@ -40,6 +40,9 @@ public static class Program
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Score a CSV with a saved model; writes the input columns plus the predictions.")
                 .WithExample("predict", "--model", "model.zip", "--data", "new.csv", "--out", "predictions.csv");
+            config.AddCommand<BnMlNet.Samples.Experiments.ExperimentsCommand>("experiments")
+                .WithDescription("The seed's claims about batch normalization, each measured on Fashion-MNIST: tables, plots, experiments.md.")
+                .WithExample("experiments", "--quick", "--out", "output/experiments");
             config.AddCommand<ExportOnnxCommand>("export-onnx")
                 .WithDescription("Export a saved model to ONNX and check it with ONNX Runtime against the ML.NET model.")
                 .WithExample("export-onnx", "--model", "model.zip", "--data", "test.csv", "--out", "model.onnx");

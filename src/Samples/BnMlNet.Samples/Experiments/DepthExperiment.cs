@@ -69,11 +69,14 @@ public static class DepthExperiment
         double plainDrop = Acc(plain(shallow)) - Acc(plain(deep));
         double gapDeep = Acc(bn(deep)) - Acc(plain(deep));
         int bnWins = depths.Count(d => Acc(bn(d)) > Acc(plain(d)));
+        double gapShallow = Acc(bn(shallow)) - Acc(plain(shallow));
         string how = gapDeep > 0.05 && plainDrop > bnDrop + 0.05 ? "holds clearly"
-            : gapDeep > 0.005 ? "holds, modestly"
+            : gapDeep > 0.005 && gapDeep > gapShallow ? "holds, modestly"
+            : bnWins == depths.Count ? $"does not show as a depth effect: BN is ahead at every depth, but its lead does not grow with depth ({Format.Points(gapShallow)} at {shallow} layers)"
             : "does not show";
         return $"**{Name(act)}:** the claim {how}. At {deep} hidden layers BN reaches {Format.Fixed(Acc(bn(deep)), 4)} against " +
                $"{Format.Fixed(Acc(plain(deep)), 4)} without ({Format.Points(gapDeep)}); from {shallow} to {deep} layers BN's accuracy changes by " +
-               $"{Format.Points(-bnDrop)} and no-BN's by {Format.Points(-plainDrop)}; BN is ahead at {bnWins} of {depths.Count} depths.";
+               $"{Format.Points(-bnDrop)} and no-BN's by {Format.Points(-plainDrop)}; BN is ahead at {bnWins} of {depths.Count} depths." +
+               (act == Activation.Relu && plainDrop < 0.02 ? " With He initialization and this budget, plain ReLU networks of this depth still train without BN." : "");
     }
 }

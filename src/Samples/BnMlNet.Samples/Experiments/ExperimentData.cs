@@ -68,7 +68,7 @@ public sealed record ExperimentData(Split Train, Split Test, bool IsFull, int Sp
 {
     /// <summary>One line for the report.</summary>
     public string Description =>
-        $"Fashion-MNIST {(IsFull ? $"full set ({FashionMnist.DebianDirectory})" : $"subset (data/{FashionMnist.SubsetDirectoryName})")}: " +
+        $"Fashion-MNIST {(IsFull ? $"full set ({FashionMnist.FullDirectory})" : $"subset (data/{FashionMnist.SubsetDirectoryName})")}: " +
         $"{Train.Rows:N0} training rows" + (Train.Rows < SplitTrainRows ? $" (a seeded sample of the {SplitTrainRows:N0})" : "") +
         $", {Test.Rows:N0} test rows, pixels / 255";
 
@@ -83,7 +83,7 @@ public sealed record ExperimentData(Split Train, Split Test, bool IsFull, int Sp
             _ => FashionMnistSource.FullIfAvailable,
         };
         string directory = DatasetRequirement.Require(FashionMnist.FindDirectory(source), FashionMnist.Describe(source));
-        bool full = string.Equals(Path.GetFullPath(directory), Path.GetFullPath(FashionMnist.DebianDirectory), StringComparison.Ordinal);
+        bool full = string.Equals(Path.GetFullPath(directory), Path.GetFullPath(FashionMnist.FullDirectory), StringComparison.Ordinal);
         var train = Split.From(FashionMnist.ReadSplit(FashionMnistSplit.Train, source, directory));
         var test = Split.From(FashionMnist.ReadSplit(FashionMnistSplit.Test, source, directory));
         return new ExperimentData(trainRows is int n ? train.Sample(n, seed) : train, test, full, train.Rows);

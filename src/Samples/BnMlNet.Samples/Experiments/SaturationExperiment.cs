@@ -158,19 +158,19 @@ public static class SaturationExperiment
         var (plainMedian, plainSpread) = Drift(plain);
         var (bnAll, bnAllSpread) = AllUnits(bn);
         var (plainAll, plainAllSpread) = AllUnits(plain);
-        bool unitSteadier = Math.Abs(bnMedian) + Math.Abs(bnSpread) < Math.Abs(plainMedian) + Math.Abs(plainSpread);
-        bool allSteadier = bnAll + bnAllSpread < plainAll + plainAllSpread;
+        bool medianSteadier = bnAll < plainAll, spreadSteadier = bnAllSpread < plainAllSpread;
         text.Add($"**Input distribution:** from step {bn[1].Step:N0} to the end the watched unit's median moves by {Format.Fixed(bnMedian, 2)} with BN " +
-                 $"and {Format.Fixed(plainMedian, 2)} without, its p15–p85 spread by {Format.Fixed(bnSpread, 2)} and {Format.Fixed(plainSpread, 2)}; over all " +
+                 $"and {Format.Fixed(plainMedian, 2)} without, its p15–p85 spread by {Format.Fixed(bnSpread, 2)} and {Format.Fixed(plainSpread, 2)}. Over all " +
                  $"{bn[1].UnitMedians.Length} units of that layer the mean |change| of the median is {Format.Fixed(bnAll, 2)} with BN and {Format.Fixed(plainAll, 2)} " +
                  $"without, of the spread {Format.Fixed(bnAllSpread, 2)} and {Format.Fixed(plainAllSpread, 2)}. " +
-                 (unitSteadier && allSteadier ? "The inputs are steadier with BN, as in the paper's Figure 1."
-                  : !unitSteadier && !allSteadier ? "BN does not make the sigmoid inputs steadier here: the paper's Figure 1(b, c) is not reproduced (BN's γ and β are free to move them, and do)."
-                  : "The picture is mixed: " + (allSteadier ? "steadier with BN over all units, but not for the watched unit." : "steadier with BN for the watched unit, but not over all units.")));
+                 (medianSteadier && spreadSteadier ? "The inputs are steadier with BN in location and in spread, as in the paper's Figure 1."
+                  : medianSteadier ? "Figure 1 is reproduced only partly: BN holds the inputs' location steadier, but their spread grows more than without BN (γ grows during training)."
+                  : spreadSteadier ? "Figure 1 is reproduced only partly: BN holds the inputs' spread steadier, but not their location (β moves them)."
+                  : "BN does not make the sigmoid inputs steadier here: the paper's Figure 1(b, c) is not reproduced (γ and β are free to move them, and do)."));
         // (c) saturation
         double bnMax = bn.Max(p => p.Saturated), plainMax = plain.Max(p => p.Saturated);
         string sat = plain[^1].Saturated > bn[^1].Saturated + 0.01
-            ? "holds: without BN more sigmoid inputs sit in the flat tails"
+            ? $"holds: without BN more sigmoid inputs sit in the flat tails{(bn[^1].Saturated > 0.005 ? $", though BN does not prevent saturation altogether (its share grows from {Format.Percent(bn[0].Saturated)} to {Format.Percent(bn[^1].Saturated)} as γ and β are learned)" : "")}"
             : plain[^1].Saturated < 0.01 && bn[^1].Saturated < 0.01
                 ? "does not show: neither network drives its sigmoids into saturation on this data and budget"
                 : "does not hold here: BN's network has at least as many saturated units (γ and β are free to push z out)";
