@@ -171,7 +171,8 @@ public sealed class StreamingTests
             Assert.IsGreaterThan(121_000_000L, cached.PeakBytes, "the cached run should hold the whole data set");
             // the reader's own buffers, the shuffle buffer (≤ budget), and as much again for batches, network and sampling noise
             Assert.IsLessThan(reading + 2L * Budget * 1_048_576 + 20_000_000, streamed.PeakBytes, "the streamed run must stay near reading + its budget");
-            Assert.IsLessThan(cached.PeakBytes - 50_000_000, streamed.PeakBytes, "streaming must not hold the data set");
+            // Beyond what ML.NET's reader itself holds, streaming keeps less than half of the 121 MB data set.
+            Assert.IsLessThan(121_000_000L / 2, streamed.PeakBytes - reading, "streaming must not hold the data set");
         }
         finally
         {
