@@ -25,7 +25,7 @@ switch ($Task) {
     'restore' { Invoke-Dotnet @('restore', 'BnMlNet.sln') }
     'build' { Invoke-Dotnet @('build', 'BnMlNet.sln', '-c', $Configuration) }
     'test' {
-        $arguments = @('test', 'BnMlNet.sln', '-c', $Configuration)
+        $arguments = @('test', 'BnMlNet.sln', '-c', $Configuration, '--logger', 'console;verbosity=detailed')
         if ($Quick) { $arguments += @('--filter', 'TestCategory!=Long') }
         Invoke-Dotnet $arguments
     }
