@@ -12,28 +12,19 @@ internal static class TestData
     public static (IDataView Train, IDataView Test) Adult(MLContext ml)
     {
         DatasetGuard.Require(Shipped.Adult.FindDefaultPath(), Shipped.Adult.Describe());
-        var data = Shipped.Adult.Load(ml);
-        var featurized = Shipped.Adult.Featurize(ml).Fit(data).Transform(data);
-        var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
-        return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
+        return FeaturizeAndSplit(ml, Shipped.Adult.Load(ml), Shipped.Adult.Featurize(ml), 0.2);
     }
 
     public static (IDataView Train, IDataView Test) BreastCancer(MLContext ml)
     {
         DatasetGuard.Require(Shipped.BreastCancer.FindDefaultPath(), Shipped.BreastCancer.Describe());
-        var data = Shipped.BreastCancer.Load(ml);
-        var featurized = Shipped.BreastCancer.Featurize(ml).Fit(data).Transform(data);
-        var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
-        return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
+        return FeaturizeAndSplit(ml, Shipped.BreastCancer.Load(ml), Shipped.BreastCancer.Featurize(ml), 0.2);
     }
 
     public static (IDataView Train, IDataView Test) Housing(MLContext ml)
     {
         DatasetGuard.Require(Shipped.Housing.FindDefaultPath(), Shipped.Housing.Describe());
-        var data = Shipped.Housing.Load(ml);
-        var featurized = Shipped.Housing.Featurize(ml).Fit(data).Transform(data);
-        var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.2, seed: 1);
-        return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
+        return FeaturizeAndSplit(ml, Shipped.Housing.Load(ml), Shipped.Housing.Featurize(ml), 0.2);
     }
 
     /// <summary>The full Debian Fashion-MNIST, subsampled (stratified) to keep the test short.</summary>
@@ -46,11 +37,14 @@ internal static class TestData
     }
 
     /// <summary>The shipped anes96 binary set (always present: it is in data/).</summary>
-    public static (IDataView Train, IDataView Test) Anes96(MLContext ml)
+    public static (IDataView Train, IDataView Test) Anes96(MLContext ml) =>
+        FeaturizeAndSplit(ml, Shipped.Anes96.Load(ml), Shipped.Anes96.Featurize(ml), 0.25);
+
+    /// <summary>Featurizes, then splits with a fixed seed; both parts cached.</summary>
+    private static (IDataView Train, IDataView Test) FeaturizeAndSplit(MLContext ml, IDataView data, IEstimator<ITransformer> featurizer, double testFraction)
     {
-        var data = Shipped.Anes96.Load(ml);
-        var featurized = Shipped.Anes96.Featurize(ml).Fit(data).Transform(data);
-        var split = ml.Data.TrainTestSplit(featurized, testFraction: 0.25, seed: 1);
+        var featurized = featurizer.Fit(data).Transform(data);
+        var split = ml.Data.TrainTestSplit(featurized, testFraction, seed: 1);
         return (ml.Data.Cache(split.TrainSet), ml.Data.Cache(split.TestSet));
     }
 }
