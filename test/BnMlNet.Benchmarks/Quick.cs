@@ -154,7 +154,7 @@ public static class Quick
         var labels = new float[rows];
         for (int i = 0; i < rows; i++) labels[i] = random.Next(classes);
         var dOut = new float[rows * classes];
-        var adam = new Adam(network.Parameters.Length, 0.9f, 0.999f, 1e-8f, 0f, decoupled: false);
+        var adam = new Adam(network.Parameters.Length, 0.9f, 0.999f, 1e-8f, 0f, decoupled: false, threads);
         var p = network.Parameters;
         void Forward() => network.Forward(x, rows, ForwardMode.Train);
         void Loss()

@@ -22,10 +22,15 @@ public sealed class BenchOutput(IAnsiConsole console)
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    /// <summary>Median microseconds of <paramref name="calls"/> calls of <paramref name="action"/>(i) after <paramref name="warmup"/> untimed ones.</summary>
-    public static double MedianMicros(Action<int> action, int calls, int warmup)
+    /// <summary>
+    /// Median microseconds of <paramref name="calls"/> calls of <paramref name="action"/>(i) after a warm-up of at
+    /// least <paramref name="warmup"/> untimed calls and at least <paramref name="warmupSeconds"/> seconds, so that
+    /// tiered compilation has replaced the first, unoptimized code of every hot method (ours and ML.NET's) before timing.
+    /// </summary>
+    public static double MedianMicros(Action<int> action, int calls, int warmup, double warmupSeconds = 1.5)
     {
-        for (int i = 0; i < warmup; i++) action(i);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || clock.Elapsed.TotalSeconds < warmupSeconds; i++) action(i);
         var ticks = new double[calls];
         for (int i = 0; i < calls; i++)
         {
@@ -45,11 +50,18 @@ public sealed class BenchOutput(IAnsiConsole console)
         return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)calls;
     }
 
-    /// <summary>Best rows/s of <paramref name="passes"/> timed runs of <paramref name="pass"/> over <paramref name="rows"/> rows.</summary>
-    public static double BestRowsPerSecond(Action pass, int rows, int passes = 3)
+    /// <summary>
+    /// Best rows/s of at least <paramref name="passes"/> timed runs of <paramref name="pass"/> over <paramref name="rows"/>
+    /// rows, going on until <paramref name="minSeconds"/> have passed, after <paramref name="warmupSeconds"/> of untimed
+    /// runs (so that tiered compilation has optimized the hot code, ours and ML.NET's, before timing).
+    /// </summary>
+    public static double BestRowsPerSecond(Action pass, int rows, int passes = 3, double minSeconds = 1.5, double warmupSeconds = 1.5)
     {
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < warmupSeconds) pass();
         double best = 0;
-        for (int p = 0; p < passes; p++)
+        var total = Stopwatch.StartNew();
+        for (int p = 0; p < passes || total.Elapsed.TotalSeconds < minSeconds; p++)
         {
             var sw = Stopwatch.StartNew();
             pass();

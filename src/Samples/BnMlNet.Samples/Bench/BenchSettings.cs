@@ -33,8 +33,8 @@ public sealed class BenchSettings : CommandSettings
     public int Seed { get; init; } = 1;
 
     /// <summary>Timed single-row calls.</summary>
-    [CommandOption("--latency-calls <N>"), DefaultValue(1000)]
-    public int LatencyCalls { get; init; } = 1000;
+    [CommandOption("--latency-calls <N>"), DefaultValue(20000)]
+    public int LatencyCalls { get; init; } = 20000;
 
     /// <summary>Also train SdcaMaximumEntropy and the trainer with its defaults (time to 0.89 accuracy).</summary>
     [CommandOption("--sdca"), Description("fashion-mnist: also time SdcaMaximumEntropy and the BN-MLP trainer with its defaults (time to 0.89 test accuracy)")]

@@ -1,3 +1,5 @@
+using BnMlNet.Engine.Threading;
+
 namespace BnMlNet.Engine.Kernels;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace BnMlNet.Engine.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    private static readonly ParallelOptions?[] OptionsByThreads = new ParallelOptions?[65];
-
     /// <summary>
     /// Same contract as <see cref="Gemm.Multiply"/>, plus the micro-kernel to use: <see cref="Gemm.Multiply"/> passes
     /// <see cref="GemmKernels.Best"/>; tests force the others (Portable is the fallback for CPUs without AVX2+FMA).
@@ -73,33 +73,17 @@ internal static unsafe class GemmDriver
         RunParallel(problem, splitColumns, granule, tiles, items);
     }
 
-    // Kept apart from RunPacked: the lambda's closure is allocated on entry to the method that holds it, and the
-    // single-threaded path above must allocate nothing.
     private static void RunParallel(GemmProblem problem, bool splitColumns, int granule, int tiles, int items)
     {
-        Parallel.For(0, items, Options(items), item =>
+        var work = GemmWork.ForThisThread;
+        work.Set(problem, splitColumns, granule, tiles, items);
+        try
         {
-            int total = splitColumns ? problem.N : problem.M;
-            int start = (int)((long)tiles * item / items) * granule;
-            int end = Math.Min(total, (int)((long)tiles * (item + 1) / items) * granule);
-            if (splitColumns)
-            {
-                GemmPacked.Run(problem, 0, problem.M, start, end);
-            }
-            else
-            {
-                GemmPacked.Run(problem, start, end, 0, problem.N);
-            }
-        });
-    }
-
-    private static ParallelOptions Options(int threads)
-    {
-        if (threads >= OptionsByThreads.Length)
-        {
-            return new ParallelOptions { MaxDegreeOfParallelism = threads };
+            WorkerTeam.Run(work, items);
         }
-
-        return OptionsByThreads[threads] ??= new ParallelOptions { MaxDegreeOfParallelism = threads };
+        finally
+        {
+            work.Clear();
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace BnMlNet.Engine.Kernels;
 /// Row-at-a-time kernels for inference: Y[r, o] = Σᵢ X[r, i]·W[o, i] + b[o], with W [Out×In] row-major.
 /// Every output element is computed by the same sequence of operations (8-lane partial sums over i in order, a fixed
 /// horizontal reduction, then the scalar tail), whatever the row blocking, so a row scored alone and the same row
-/// inside a batch give bit-identical results. Blocks of 4 rows × 2 outputs reuse each load of W and X.
+/// inside a batch give bit-identical results. Blocks of 4 rows × 2 outputs reuse each load of W and X; the rows left
+/// over (a single row above all) go 8 outputs at a time.
 /// </summary>
 internal static class RowKernels
 {
@@ -48,8 +49,17 @@ internal static class RowKernels
                     y[(r + i) * outSize + o] = Dot(ref Unsafe.Add(ref x0, (r + i) * inSize), ref Unsafe.Add(ref w0, o * inSize), inSize) + bias[o];
         }
         for (; r < rows; r++)
-            for (int o = 0; o < outSize; o++)
-                y[r * outSize + o] = Dot(ref Unsafe.Add(ref x0, r * inSize), ref Unsafe.Add(ref w0, o * inSize), inSize) + bias[o];
+        {
+            ref float xr = ref Unsafe.Add(ref x0, r * inSize);
+            int o = 0;
+            for (; o + 8 <= outSize; o += 8)
+            {
+                Block1x8(ref xr, ref Unsafe.Add(ref w0, o * inSize), inSize, out var s);
+                for (int j = 0; j < 8; j++) y[r * outSize + o + j] = s[j] + bias[o + j];
+            }
+            for (; o < outSize; o++)
+                y[r * outSize + o] = Dot(ref xr, ref Unsafe.Add(ref w0, o * inSize), inSize) + bias[o];
+        }
     }
 
     [InlineArray(8)]
@@ -78,6 +88,44 @@ internal static class RowKernels
         float s = Reduce(acc);
         for (; k < n; k++) s += Unsafe.Add(ref x, k) * Unsafe.Add(ref w, k);
         return s;
+    }
+
+    /// <summary>
+    /// Dot products of one X row with 8 consecutive W rows, s[j] = X·W[j]: eight independent accumulator chains (the
+    /// one-row case, e.g. a PredictionEngine call, is otherwise bound by the latency of a single chain), each in
+    /// <see cref="Dot"/>'s order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block1x8(ref float x, ref float w, int n, out Eight s)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        ref float w1 = ref Unsafe.Add(ref w, n), w2 = ref Unsafe.Add(ref w, 2 * n), w3 = ref Unsafe.Add(ref w, 3 * n);
+        ref float w4 = ref Unsafe.Add(ref w, 4 * n), w5 = ref Unsafe.Add(ref w, 5 * n), w6 = ref Unsafe.Add(ref w, 6 * n);
+        ref float w7 = ref Unsafe.Add(ref w, 7 * n);
+        int k = 0;
+        for (; k + 8 <= n; k += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref x, (nuint)k);
+            a0 = MulAdd(v, Vector256.LoadUnsafe(ref w, (nuint)k), a0);
+            a1 = MulAdd(v, Vector256.LoadUnsafe(ref w1, (nuint)k), a1);
+            a2 = MulAdd(v, Vector256.LoadUnsafe(ref w2, (nuint)k), a2);
+            a3 = MulAdd(v, Vector256.LoadUnsafe(ref w3, (nuint)k), a3);
+            a4 = MulAdd(v, Vector256.LoadUnsafe(ref w4, (nuint)k), a4);
+            a5 = MulAdd(v, Vector256.LoadUnsafe(ref w5, (nuint)k), a5);
+            a6 = MulAdd(v, Vector256.LoadUnsafe(ref w6, (nuint)k), a6);
+            a7 = MulAdd(v, Vector256.LoadUnsafe(ref w7, (nuint)k), a7);
+        }
+        s = default;
+        s[0] = Reduce(a0); s[1] = Reduce(a1); s[2] = Reduce(a2); s[3] = Reduce(a3);
+        s[4] = Reduce(a4); s[5] = Reduce(a5); s[6] = Reduce(a6); s[7] = Reduce(a7);
+        for (; k < n; k++)
+        {
+            float xk = Unsafe.Add(ref x, k);
+            s[0] += xk * Unsafe.Add(ref w, k); s[1] += xk * Unsafe.Add(ref w1, k);
+            s[2] += xk * Unsafe.Add(ref w2, k); s[3] += xk * Unsafe.Add(ref w3, k);
+            s[4] += xk * Unsafe.Add(ref w4, k); s[5] += xk * Unsafe.Add(ref w5, k);
+            s[6] += xk * Unsafe.Add(ref w6, k); s[7] += xk * Unsafe.Add(ref w7, k);
+        }
     }
 
     /// <summary>Dot products of 4 consecutive X rows with 2 consecutive W rows; s[2i + j] = X[i]·W[j].</summary>

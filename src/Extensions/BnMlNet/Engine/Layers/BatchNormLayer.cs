@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace BnMlNet.Engine.Layers;
 
@@ -22,97 +18,15 @@ internal static class BatchNormLayer
         ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         int batch, int channels, float epsilon)
     {
-        mean = mean[..channels];
-        variance = variance[..channels];
-        rstd = rstd[..channels];
-
-        // μ and σ² are accumulated in double: in Single, Σ(x − μ)² over a batch overflows once |x| nears 1e17 (features
-        // up to 1e18 are accepted), and cancels badly for large offsets. Two-pass; x̂ holds x − μ meanwhile.
-        double[] acc = ArrayPool<double>.Shared.Rent(2 * channels);
+        double[] centre = ArrayPool<double>.Shared.Rent(channels);
         try
         {
-            Span<double> sum = acc.AsSpan(0, channels), squares = acc.AsSpan(channels, channels);
-            sum.Clear();
-            squares.Clear();
-            for (int r = 0; r < batch; r++)
-                AccumulateSum(sum, x.Slice(r * channels, channels));
-            for (int c = 0; c < channels; c++) sum[c] /= batch;
-            for (int r = 0; r < batch; r++)
-                AccumulateSquares(squares, xhat.Slice(r * channels, channels), x.Slice(r * channels, channels), sum);
-            for (int c = 0; c < channels; c++)
-            {
-                double v = squares[c] / batch;
-                mean[c] = (float)sum[c];
-                variance[c] = (float)v;
-                rstd[c] = (float)(1.0 / Math.Sqrt(v + epsilon));   // rstd = 1/√(σ² + ε)
-            }
+            BatchNormPasses.Statistics(centre, mean, variance, rstd, x, batch, channels, epsilon, 0, channels);
+            BatchNormPasses.Normalize(y, xhat, x, centre, rstd, gamma, beta, channels, 0, batch);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(acc);
-        }
-
-        // x̂ = (x − μ)·rstd; y = γ·x̂ + β
-        for (int r = 0; r < batch; r++)
-        {
-            Span<float> h = xhat.Slice(r * channels, channels);
-            TensorPrimitives.Multiply(h, rstd, h);
-            TensorPrimitives.MultiplyAdd(h, gamma[..channels], beta[..channels], y.Slice(r * channels, channels));
-        }
-    }
-
-    /// <summary>sum[c] += x[c] in double; 4 lanes at a time (the same bits as the scalar loop).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateSum(Span<double> sum, ReadOnlySpan<float> x)
-    {
-        int n = sum.Length;
-        if (x.Length < n) throw new ArgumentException("Batch norm: spans of different lengths.");
-        ref double s0 = ref MemoryMarshal.GetReference(sum);
-        ref float x0 = ref MemoryMarshal.GetReference(x);
-        int c = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; c + 8 <= n; c += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref x0, (nuint)c));
-                (Vector256.LoadUnsafe(ref s0, (nuint)c) + lo).StoreUnsafe(ref s0, (nuint)c);
-                (Vector256.LoadUnsafe(ref s0, (nuint)(c + 4)) + hi).StoreUnsafe(ref s0, (nuint)(c + 4));
-            }
-        }
-        for (; c < n; c++) sum[c] += x[c];
-    }
-
-    /// <summary>
-    /// dc = x[c] − μ[c] in double; squares[c] += dc²; d[c] = (float)dc. 4 lanes at a time, no fused multiply-add
-    /// (the same bits as the scalar loop).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateSquares(Span<double> squares, Span<float> d, ReadOnlySpan<float> x, ReadOnlySpan<double> mean)
-    {
-        int n = squares.Length;
-        if (x.Length < n || d.Length < n || mean.Length < n) throw new ArgumentException("Batch norm: spans of different lengths.");
-        ref double q0 = ref MemoryMarshal.GetReference(squares);
-        ref double m0 = ref MemoryMarshal.GetReference(mean);
-        ref float x0 = ref MemoryMarshal.GetReference(x);
-        ref float d0 = ref MemoryMarshal.GetReference(d);
-        int c = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; c + 8 <= n; c += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref x0, (nuint)c));
-                var dlo = lo - Vector256.LoadUnsafe(ref m0, (nuint)c);
-                var dhi = hi - Vector256.LoadUnsafe(ref m0, (nuint)(c + 4));
-                (Vector256.LoadUnsafe(ref q0, (nuint)c) + dlo * dlo).StoreUnsafe(ref q0, (nuint)c);
-                (Vector256.LoadUnsafe(ref q0, (nuint)(c + 4)) + dhi * dhi).StoreUnsafe(ref q0, (nuint)(c + 4));
-                Vector256.Narrow(dlo, dhi).StoreUnsafe(ref d0, (nuint)c);
-            }
-        }
-        for (; c < n; c++)
-        {
-            double dc = x[c] - mean[c];
-            squares[c] += dc * dc;
-            d[c] = (float)dc;
+            ArrayPool<double>.Shared.Return(centre);
         }
     }
 
@@ -140,71 +54,8 @@ internal static class BatchNormLayer
         ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, ReadOnlySpan<float> gamma, ReadOnlySpan<float> rstd,
         int batch, int channels)
     {
-        dGamma = dGamma[..channels];
-        dBeta = dBeta[..channels];
-        dGamma.Clear();
-        dBeta.Clear();
-        for (int r = 0; r < batch; r++)
-        {
-            ReadOnlySpan<float> g = dy.Slice(r * channels, channels);
-            TensorPrimitives.Add(dBeta, g, dBeta);
-            TensorPrimitives.MultiplyAdd(g, xhat.Slice(r * channels, channels), dGamma, dGamma);
-        }
-        float invB = 1f / batch;
-        for (int r = 0; r < batch; r++)
-            BackwardRow(dx.Slice(r * channels, channels), dy.Slice(r * channels, channels), xhat.Slice(r * channels, channels),
-                gamma[..channels], rstd[..channels], dBeta, dGamma, batch, invB);
-    }
-
-    /// <summary>
-    /// d = γ·rstd·(1/B)·(B·g − ∂β − x̂·∂γ) for one row, vectorized with the scalar expression's operations in the
-    /// same order and no fused multiply-add (the same bits at any vector width).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRow(Span<float> d, ReadOnlySpan<float> g, ReadOnlySpan<float> h, ReadOnlySpan<float> gamma,
-        ReadOnlySpan<float> rstd, ReadOnlySpan<float> dBeta, ReadOnlySpan<float> dGamma, int batch, float invB)
-    {
-        int channels = d.Length;
-        if (g.Length < channels || h.Length < channels || gamma.Length < channels || rstd.Length < channels
-            || dBeta.Length < channels || dGamma.Length < channels)
-            throw new ArgumentException("Batch norm backward: spans of different lengths.");
-        ref float d0 = ref MemoryMarshal.GetReference(d);
-        ref float g0 = ref MemoryMarshal.GetReference(g);
-        ref float h0 = ref MemoryMarshal.GetReference(h);
-        ref float ga0 = ref MemoryMarshal.GetReference(gamma);
-        ref float rs0 = ref MemoryMarshal.GetReference(rstd);
-        ref float db0 = ref MemoryMarshal.GetReference(dBeta);
-        ref float dg0 = ref MemoryMarshal.GetReference(dGamma);
-        float b = batch;
-        int c = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var vInvB = Vector512.Create(invB);
-            var vB = Vector512.Create(b);
-            for (; c + 16 <= channels; c += 16)
-            {
-                nuint k = (nuint)c;
-                var scale = Vector512.LoadUnsafe(ref ga0, k) * Vector512.LoadUnsafe(ref rs0, k) * vInvB;
-                var inner = vB * Vector512.LoadUnsafe(ref g0, k) - Vector512.LoadUnsafe(ref db0, k)
-                    - Vector512.LoadUnsafe(ref h0, k) * Vector512.LoadUnsafe(ref dg0, k);
-                (scale * inner).StoreUnsafe(ref d0, k);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var vInvB = Vector256.Create(invB);
-            var vB = Vector256.Create(b);
-            for (; c + 8 <= channels; c += 8)
-            {
-                nuint k = (nuint)c;
-                var scale = Vector256.LoadUnsafe(ref ga0, k) * Vector256.LoadUnsafe(ref rs0, k) * vInvB;
-                var inner = vB * Vector256.LoadUnsafe(ref g0, k) - Vector256.LoadUnsafe(ref db0, k)
-                    - Vector256.LoadUnsafe(ref h0, k) * Vector256.LoadUnsafe(ref dg0, k);
-                (scale * inner).StoreUnsafe(ref d0, k);
-            }
-        }
-        for (; c < channels; c++)
-            d[c] = gamma[c] * rstd[c] * invB * (batch * g[c] - dBeta[c] - h[c] * dGamma[c]);
+        BatchNormPasses.GradientSums(dGamma, dBeta, dy, xhat, batch, channels, 0, channels);
+        BatchNormPasses.InputGradient(dx, dy, xhat, gamma, rstd, dGamma, dBeta, batch, channels, 0, batch);
     }
 
     /// <summary>
@@ -214,9 +65,15 @@ internal static class BatchNormLayer
     public static void UpdateRunning(
         Span<float> runningMean, Span<float> runningVariance, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance,
         int batch, float momentum)
+        => UpdateRunning(runningMean, runningVariance, mean, variance, batch, momentum, 0, runningMean.Length);
+
+    /// <summary>The running update for channels [<paramref name="c0"/>, <paramref name="c1"/>) only.</summary>
+    public static void UpdateRunning(
+        Span<float> runningMean, Span<float> runningVariance, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance,
+        int batch, float momentum, int c0, int c1)
     {
         float unbias = batch / (float)(batch - 1);
-        for (int c = 0; c < runningMean.Length; c++)
+        for (int c = c0; c < c1; c++)
         {
             runningMean[c] = (1f - momentum) * runningMean[c] + momentum * mean[c];
             runningVariance[c] = (1f - momentum) * runningVariance[c] + momentum * (unbias * variance[c]);

@@ -150,17 +150,17 @@ internal sealed class TrainableNetwork
                 case BatchNormPlacement.BeforeActivation:
                     if (stopAtBatchNormOf == layer.Index) return default;
                     ApplyBatchNorm(layer.BatchNorm!, b.BatchNorm!, b.Z.AsSpan(0, n), rows, mode);
-                    Activations.Forward(b.Activation.AsSpan(0, n), b.BatchNorm!.Output.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
+                    ActivationWork.Forward(b.Activation.AsSpan(0, n), b.BatchNorm!.Output.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
                     post = b.Activation;
                     break;
                 case BatchNormPlacement.AfterActivation:
-                    Activations.Forward(b.Activation.AsSpan(0, n), b.Z.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
+                    ActivationWork.Forward(b.Activation.AsSpan(0, n), b.Z.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
                     if (stopAtBatchNormOf == layer.Index) return default;
                     ApplyBatchNorm(layer.BatchNorm!, b.BatchNorm!, b.Activation.AsSpan(0, n), rows, mode);
                     post = b.BatchNorm!.Output;
                     break;
                 default:
-                    Activations.Forward(b.Activation.AsSpan(0, n), b.Z.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
+                    ActivationWork.Forward(b.Activation.AsSpan(0, n), b.Z.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
                     post = b.Activation;
                     break;
             }
@@ -185,9 +185,8 @@ internal sealed class TrainableNetwork
             BatchNormLayer.ForwardInference(b.Output.AsSpan(0, n), x, gamma, beta, bn.RunningMean, bn.RunningVariance, rows, bn.Size, Epsilon);
             return;
         }
-        BatchNormLayer.ForwardTrain(b.Output.AsSpan(0, n), b.Xhat.AsSpan(0, n), b.Mean, b.Variance, b.Rstd, x, gamma, beta, rows, bn.Size, Epsilon);
-        if (mode == ForwardMode.Train && rows >= 2)
-            BatchNormLayer.UpdateRunning(bn.RunningMean, bn.RunningVariance, b.Mean, b.Variance, rows, Momentum);
+        BatchNormWork.ForwardTrain(b.Output.AsSpan(0, n), b.Xhat.AsSpan(0, n), b.Mean, b.Variance, b.Rstd, x, gamma, beta,
+            bn.RunningMean, bn.RunningVariance, updateRunning: mode == ForwardMode.Train && rows >= 2, rows, bn.Size, Epsilon, Momentum, Threads);
     }
 
     /// <summary>The values entering block <paramref name="layer"/>'s activation in the last forward pass, [rows×width].</summary>
@@ -250,15 +249,15 @@ internal sealed class TrainableNetwork
                 switch (layer.Placement)
                 {
                     case BatchNormPlacement.BeforeActivation:
-                        Activations.Backward(s2, d, bb!.Output.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
-                        BatchNormLayer.Backward(s3, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), s2, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize);
+                        ActivationWork.Backward(s2, d, bb!.Output.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                        BatchNormWork.Backward(s3, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), s2, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
                         break;
                     case BatchNormPlacement.AfterActivation:
-                        BatchNormLayer.Backward(s2, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), d, bb!.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize);
-                        Activations.Backward(s3, s2, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
+                        BatchNormWork.Backward(s2, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), d, bb!.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+                        ActivationWork.Backward(s3, s2, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
                         break;
                     default:
-                        Activations.Backward(s3, d, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope);
+                        ActivationWork.Backward(s3, d, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
                         break;
                 }
                 dz = s3;
@@ -277,8 +276,8 @@ internal sealed class TrainableNetwork
         if (InputBatchNorm is { } ib)
         {
             var bb = ws.InputBatchNorm!;
-            BatchNormLayer.Backward(ws.Scratch1.AsSpan(0, rows * ib.Size), p.Gradient(ib.Gamma), p.Gradient(ib.Beta),
-                dOut, bb.Xhat, p.Value(ib.Gamma), bb.Rstd, rows, ib.Size);
+            BatchNormWork.Backward(ws.Scratch1.AsSpan(0, rows * ib.Size), p.Gradient(ib.Gamma), p.Gradient(ib.Beta),
+                dOut, bb.Xhat, p.Value(ib.Gamma), bb.Rstd, rows, ib.Size, Threads);
         }
     }
 
@@ -357,8 +356,11 @@ internal sealed class TrainableNetwork
 
     /// <summary>Whether every parameter and running statistic is finite (one vectorized pass each).</summary>
     public bool IsFinite()
+        => float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(Parameters.Values)) && RunningStatisticsFinite();
+
+    /// <summary>Whether every running statistic is finite.</summary>
+    public bool RunningStatisticsFinite()
     {
-        if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(Parameters.Values))) return false;
         foreach (var b in AllBatchNorms())
         {
             if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(b.RunningMean))) return false;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using BnMlNet.Engine.Threading;
 
 namespace BnMlNet.Engine.Optimizers;
 
@@ -12,13 +13,29 @@ namespace BnMlNet.Engine.Optimizers;
 /// </summary>
 /// <remarks>
 /// Vectorized (512- or 256-bit lanes, then a scalar tail) with exactly the scalar formula's operations in the same
-/// order and no fused multiply-add, so every element gets the same bits whatever the vector width.
+/// order and no fused multiply-add, so every element gets the same bits whatever the vector width. With
+/// <c>threads</c> &gt; 1 the parameters are cut into contiguous blocks, one per thread; every element gets the same
+/// bits whatever its block.
 /// </remarks>
-internal sealed class Adam(int length, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled) : IOptimizer
+internal sealed unsafe class Adam(int length, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled, int threads = 1)
+    : IOptimizer, IPartitionedWork
 {
+    /// <summary>Below this many parameters a step runs on the calling thread alone.</summary>
+    private const int ParallelThreshold = 32768;
+
+    /// <summary>Blocks start at multiples of this (16 floats: one cache line).</summary>
+    private const int Granule = 16;
+
     private readonly float[] _m = new float[length];
     private readonly float[] _v = new float[length];
     private int _t;
+    private float* _values, _gradients;
+    private int _length, _split, _parts;
+    private Constants _k;
+    private bool[] _partFinite = new bool[1];
+
+    /// <inheritdoc/>
+    public bool LastStepFinite { get; private set; } = true;
 
     public void Step(Span<float> values, ReadOnlySpan<float> gradients, int decayedCount, float learningRate)
     {
@@ -29,12 +46,57 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
             weightDecay, 1f - learningRate * weightDecay);
         int n = values.Length;
         int split = weightDecay != 0 ? Math.Clamp(decayedCount, 0, n) : 0;
-        if (split > 0)
+        int parts = n < ParallelThreshold ? 1 : WorkPartition.Parts(n, threads, Granule);
+        if (parts == 1)
         {
-            if (decoupled) Range<DecoupledDecay>(values, gradients, 0, split, k);
-            else Range<L2Decay>(values, gradients, 0, split, k);
+            LastStepFinite = Block(values, gradients, 0, n, split, k);
+            return;
         }
-        Range<NoDecay>(values, gradients, split, n, k);
+        if (_partFinite.Length < parts) _partFinite = new bool[parts];
+        if (gradients.Length < n) throw new ArgumentException("The gradients are shorter than the parameters.");
+        fixed (float* pv = values, pg = gradients)
+        {
+            _values = pv;
+            _gradients = pg;
+            _length = n;
+            _split = split;
+            _parts = parts;
+            _k = k;
+            try
+            {
+                WorkerTeam.Run(this, parts);
+            }
+            finally
+            {
+                _values = _gradients = null;
+            }
+        }
+        bool finite = true;
+        for (int p = 0; p < parts; p++) finite &= _partFinite[p];
+        LastStepFinite = finite;
+    }
+
+    /// <inheritdoc/>
+    void IPartitionedWork.Execute(int part)
+    {
+        var (start, end) = WorkPartition.Block(_length, _parts, part, Granule);
+        _partFinite[part] = Block(new Span<float>(_values, _length), new ReadOnlySpan<float>(_gradients, _length), start, end, _split, _k);
+    }
+
+    /// <summary>
+    /// Elements [start, end): those below <paramref name="split"/> with weight decay, the rest without. Returns whether
+    /// every new value is finite.
+    /// </summary>
+    private bool Block(Span<float> values, ReadOnlySpan<float> gradients, int start, int end, int split, in Constants k)
+    {
+        int mid = Math.Clamp(split, start, end);
+        bool finite = true;
+        if (mid > start)
+        {
+            finite &= decoupled ? Range<DecoupledDecay>(values, gradients, start, mid, k) : Range<L2Decay>(values, gradients, start, mid, k);
+        }
+        if (end > mid) finite &= Range<NoDecay>(values, gradients, mid, end, k);
+        return finite;
     }
 
     private readonly record struct Constants(float Beta1, float Beta2, float Epsilon, float StepSize, float InvSqrtBias2,
@@ -69,7 +131,7 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Range<TDecay>(Span<float> values, ReadOnlySpan<float> gradients, int start, int end, in Constants k)
+    private bool Range<TDecay>(Span<float> values, ReadOnlySpan<float> gradients, int start, int end, in Constants k)
         where TDecay : struct, IDecay
     {
         ref float p0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
@@ -78,12 +140,14 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
         ref float v0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_v);
         if (gradients.Length < end || _m.Length < end) throw new ArgumentException("The gradients are shorter than the parameters.");
         int i = start;
+        bool finite = true;
         float b1 = k.Beta1, c1 = 1f - k.Beta1, b2 = k.Beta2, c2 = 1f - k.Beta2;
         if (Vector512.IsHardwareAccelerated)
         {
             var vb1 = Vector512.Create(b1); var vc1 = Vector512.Create(c1);
             var vb2 = Vector512.Create(b2); var vc2 = Vector512.Create(c2);
             var step = Vector512.Create(k.StepSize); var inv = Vector512.Create(k.InvSqrtBias2); var eps = Vector512.Create(k.Epsilon);
+            var check = Vector512<float>.Zero;   // x·0 is 0 for finite x, NaN otherwise
             for (; i + 16 <= end; i += 16)
             {
                 var p = Vector512.LoadUnsafe(ref p0, (nuint)i);
@@ -93,14 +157,18 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
                 var v = vb2 * Vector512.LoadUnsafe(ref v0, (nuint)i) + vc2 * g * g;
                 m.StoreUnsafe(ref m0, (nuint)i);
                 v.StoreUnsafe(ref v0, (nuint)i);
-                (p - step * m / (Vector512.Sqrt(v) * inv + eps)).StoreUnsafe(ref p0, (nuint)i);
+                var updated = p - step * m / (Vector512.Sqrt(v) * inv + eps);
+                updated.StoreUnsafe(ref p0, (nuint)i);
+                check += updated * Vector512<float>.Zero;
             }
+            finite = Vector512.EqualsAll(check, Vector512<float>.Zero);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             var vb1 = Vector256.Create(b1); var vc1 = Vector256.Create(c1);
             var vb2 = Vector256.Create(b2); var vc2 = Vector256.Create(c2);
             var step = Vector256.Create(k.StepSize); var inv = Vector256.Create(k.InvSqrtBias2); var eps = Vector256.Create(k.Epsilon);
+            var check = Vector256<float>.Zero;
             for (; i + 8 <= end; i += 8)
             {
                 var p = Vector256.LoadUnsafe(ref p0, (nuint)i);
@@ -110,8 +178,11 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
                 var v = vb2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + vc2 * g * g;
                 m.StoreUnsafe(ref m0, (nuint)i);
                 v.StoreUnsafe(ref v0, (nuint)i);
-                (p - step * m / (Vector256.Sqrt(v) * inv + eps)).StoreUnsafe(ref p0, (nuint)i);
+                var updated = p - step * m / (Vector256.Sqrt(v) * inv + eps);
+                updated.StoreUnsafe(ref p0, (nuint)i);
+                check += updated * Vector256<float>.Zero;
             }
+            finite = Vector256.EqualsAll(check, Vector256<float>.Zero);
         }
         for (; i < end; i++)
         {
@@ -122,7 +193,10 @@ internal sealed class Adam(int length, float beta1, float beta2, float epsilon, 
             float v = b2 * _v[i] + c2 * g * g;
             _m[i] = m;
             _v[i] = v;
-            values[i] = p - k.StepSize * m / (MathF.Sqrt(v) * k.InvSqrtBias2 + k.Epsilon);
+            float updated = p - k.StepSize * m / (MathF.Sqrt(v) * k.InvSqrtBias2 + k.Epsilon);
+            values[i] = updated;
+            finite &= float.IsFinite(updated);
         }
+        return finite;
     }
 }

@@ -23,5 +23,9 @@ internal sealed class Sgd(int length, float momentum, bool nesterov, float weigh
             }
             values[i] -= learningRate * g;
         }
+        LastStepFinite = float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(values));
     }
+
+    /// <inheritdoc/>
+    public bool LastStepFinite { get; private set; } = true;
 }

@@ -1,7 +1,9 @@
+using BnMlNet.Engine.Threading;
+
 namespace BnMlNet.Engine.Training;
 
 /// <summary>A mini-batch copied into buffers the trainer owns.</summary>
-internal sealed class StagedBatch(int featureCount)
+internal sealed class StagedBatch(int featureCount, int threads = 1)
 {
     public int Rows { get; private set; }
     public float[] Features { get; private set; } = [];
@@ -29,7 +31,7 @@ internal sealed class StagedBatch(int featureCount)
         if (batch.Labels.Length < rows)
             throw new ArgumentException($"A mini-batch of {rows} rows has {batch.Labels.Length} labels.");
         Ensure(start + rows);
-        batch.Features.Span[..(rows * f)].CopyTo(Features.AsSpan(start * f));
+        ParallelCopy.Copy(batch.Features.Span[..(rows * f)], Features.AsSpan(start * f), threads);
         batch.Labels.Span[..rows].CopyTo(Labels.AsSpan(start));
         if (batch.Weights is { } w)
         {
@@ -66,9 +68,9 @@ internal sealed class StagedBatch(int featureCount)
 /// (a train-mode batch norm cannot normalize a single row). Double-buffered: a returned batch stays valid until the
 /// next call.
 /// </summary>
-internal sealed class BatchStager(int featureCount)
+internal sealed class BatchStager(int featureCount, int threads = 1)
 {
-    private readonly StagedBatch[] _slots = [new(featureCount), new(featureCount)];
+    private readonly StagedBatch[] _slots = [new(featureCount, threads), new(featureCount, threads)];
     private IEnumerator<MiniBatch>? _source;
     private int _pending = -1;
 

@@ -1,3 +1,5 @@
+using BnMlNet.Engine.Training;
+
 namespace BnMlNet.Engine;
 
 /// <summary>
@@ -43,9 +45,13 @@ public sealed class DenseDataset : IMiniBatchSource
 
     /// <inheritdoc/>
     public IEnumerable<MiniBatch> GetBatches(int batchSize, Random? shuffle)
+        => GetBatches(batchSize, shuffle, threads: 1);
+
+    /// <summary><see cref="GetBatches(int, Random?)"/>, gathering shuffled rows on up to <paramref name="threads"/> threads.</summary>
+    internal IEnumerable<MiniBatch> GetBatches(int batchSize, Random? shuffle, int threads)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
-        return shuffle is null ? InOrder(batchSize) : Shuffled(batchSize, shuffle);
+        return shuffle is null ? InOrder(batchSize) : Shuffled(batchSize, shuffle, threads);
     }
 
     private IEnumerable<MiniBatch> InOrder(int batchSize)
@@ -59,7 +65,7 @@ public sealed class DenseDataset : IMiniBatchSource
         }
     }
 
-    private IEnumerable<MiniBatch> Shuffled(int batchSize, Random rng)
+    private IEnumerable<MiniBatch> Shuffled(int batchSize, Random rng, int threads)
     {
         int n = _labels.Length, f = FeatureCount;
         // Fisher–Yates permutation, drawn when the pass starts.
@@ -74,13 +80,14 @@ public sealed class DenseDataset : IMiniBatchSource
         var xs = new float[cap * f];
         var ys = new float[cap];
         var ws = _weights is null ? null : new float[cap];
+        var gather = new RowGather(_features, f, threads);
         for (int start = 0; start < n; start += batchSize)
         {
             int rows = Math.Min(batchSize, n - start);
+            gather.Gather(order, start, rows, xs);
             for (int r = 0; r < rows; r++)
             {
                 int src = order[start + r];
-                Array.Copy(_features, src * f, xs, r * f, f);
                 ys[r] = _labels[src];
                 if (ws is not null) ws[r] = _weights![src];
             }

@@ -46,14 +46,14 @@ public sealed class TrainingSession
         _optimizer = _settings.Optimizer switch
         {
             OptimizerKind.Sgd => new Sgd(length, _settings.Momentum, _settings.Nesterov, _settings.WeightDecay),
-            OptimizerKind.Adam => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: false),
-            _ => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: true),
+            OptimizerKind.Adam => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: false, _settings.Threads),
+            _ => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: true, _settings.Threads),
         };
         StepsPerEpoch = CountSteps(train.RowCount, _settings.BatchSize);
         _scheduler = new LearningRateScheduler(_settings.Schedule, _settings.LearningRate, StepsPerEpoch,
             (long)StepsPerEpoch * _settings.Epochs, _settings.StepSizeEpochs, _settings.StepGamma,
             _settings.OneCycleWarmupFraction, _settings.OneCycleInitialDivisor, _settings.OneCycleFinalDivisor);
-        _stager = new BatchStager(spec.InputSize);
+        _stager = new BatchStager(spec.InputSize, _settings.Threads);
         _shuffle = _settings.Shuffle ? new Random(_settings.Seed) : null;
         CurrentLearningRate = _scheduler.RateAt(0);
     }
@@ -136,7 +136,9 @@ public sealed class TrainingSession
 
     private void BeginEpoch()
     {
-        _stager.Begin(_train.GetBatches(_settings.BatchSize, _shuffle));
+        _stager.Begin(_train is DenseDataset dense
+            ? dense.GetBatches(_settings.BatchSize, _shuffle, _settings.Threads)
+            : _train.GetBatches(_settings.BatchSize, _shuffle));
         _batchInEpoch = 0;
         _epochLossSum = 0;
         _epochWeightSum = 0;
@@ -160,7 +162,8 @@ public sealed class TrainingSession
         var p = _network.Parameters;
         if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
         _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);
-        if (!_network.IsFinite()) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+        // The optimizer has just checked every parameter it wrote; what is left are the running statistics.
+        if (!_optimizer.LastStepFinite || !_network.RunningStatisticsFinite()) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
         StepCount++;
         CurrentLearningRate = lr;
         _epochLossSum += loss * weightSum;
