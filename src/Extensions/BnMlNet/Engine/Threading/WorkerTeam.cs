@@ -54,7 +54,7 @@ internal sealed class WorkerTeam
         var team = LazyShared.Value;
         if (team._maxWorkers == 0 || Interlocked.CompareExchange(ref team._busy, 1, 0) != 0)
         {
-            for (int p = 0; p < parts; p++) work.Execute(p);
+            RunAlone(work, parts);
             return;
         }
         try
@@ -65,6 +65,21 @@ internal sealed class WorkerTeam
         {
             Volatile.Write(ref team._busy, 0);
         }
+    }
+
+    /// <summary>
+    /// Runs every part on the calling thread, with the team's semantics: a part that throws does not stop the
+    /// others, and the first exception is rethrown once all have run.
+    /// </summary>
+    private static void RunAlone(IPartitionedWork work, int parts)
+    {
+        Exception? first = null;
+        for (int p = 0; p < parts; p++)
+        {
+            try { work.Execute(p); }
+            catch (Exception e) { first ??= e; }
+        }
+        if (first is not null) ExceptionDispatchInfo.Throw(first);
     }
 
     private void RunExclusive(IPartitionedWork work, int parts)
