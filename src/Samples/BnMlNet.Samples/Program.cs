@@ -1,3 +1,4 @@
+using System.Globalization;
 using BnMlNet.Samples.Cli;
 using BnMlNet.Samples.Commands;
 using Spectre.Console;
@@ -19,6 +20,21 @@ public static class Program
     public static int Run(string[] args, TextWriter? output)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // Numbers in tables, reports and CSV output read the same on every machine (a decimal point, no grouping surprises).
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return RunInvariant(args, output);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    private static int RunInvariant(string[] args, TextWriter? output)
+    {
         var console = ConsoleFactory.Create(output);
         var app = new CommandApp<CompareCommand>();
         app.Configure(config =>

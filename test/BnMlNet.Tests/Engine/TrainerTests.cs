@@ -180,9 +180,20 @@ public sealed class TrainerTests
         Assert.AreEqual(10 * 6, pre.Length);
         // inference-mode pre-activations match the snapshot's explicit BN: y = γ(z − μ)/√(σ² + ε) + β
         var snap = session.Snapshot();
+        var expected = ExplicitPreActivations(snap, x, 10, hiddenLayer: 1);
+        for (int i = 0; i < pre.Length; i++)
+            Assert.AreEqual(expected[i], pre[i], 1e-4 * (1 + Math.Abs(expected[i])), $"value {i}");
         var trainMode = session.GetActivationInputs(x, 10, hiddenLayer: 1, useBatchStatistics: true);
         Assert.AreEqual(60, trainMode.Length);
-        // train-mode BN with γ ≈ 1, β ≈ 0: each unit's values over the 10 rows are nearly standardized
+        // train-mode BN normalizes by the batch's own statistics: (y − β)/γ has mean 0 and (biased) variance ≈ 1
+        var bn = snap.Layers[1].BatchNorm!;
+        for (int c = 0; c < 6; c++)
+        {
+            var xhat = Enumerable.Range(0, 10).Select(r => (trainMode[r * 6 + c] - bn.Beta[c]) / (double)bn.Gamma[c]).ToArray();
+            double mean = xhat.Average(), variance = xhat.Select(v => (v - mean) * (v - mean)).Average();
+            Assert.AreEqual(0, mean, 1e-4, $"unit {c} mean");
+            Assert.AreEqual(1, variance, 2e-2, $"unit {c} variance (ε = 1e-5 pulls it slightly below 1)");
+        }
         var scored = session.ScoreWithBatchStatistics(x, 10);
         Assert.AreEqual(30, scored.Length);
         var inference = new float[30];
@@ -190,6 +201,29 @@ public sealed class TrainerTests
         CollectionAssert.AreNotEqual(inference, scored, "batch statistics differ from running statistics");
         Assert.IsNull(session.GetDenseBiasGradient(0));
         Assert.IsNotNull(session.GetDenseBiasGradient(2));
+    }
+
+    /// <summary>The pre-activations of a hidden layer, computed from the frozen parameters with explicit BN (sigmoid, BN before activation).</summary>
+    private static double[] ExplicitPreActivations(InferenceNetwork net, float[] x, int rows, int hiddenLayer)
+    {
+        double[] a = x.Take(rows * net.InputSize).Select(v => (double)v).ToArray();
+        int width = net.InputSize;
+        for (int l = 0; ; l++)
+        {
+            var layer = net.Layers[l];
+            var y = new double[rows * layer.OutputSize];
+            for (int r = 0; r < rows; r++)
+                for (int o = 0; o < layer.OutputSize; o++)
+                {
+                    double z = layer.Bias?[o] ?? 0;
+                    for (int i = 0; i < width; i++) z += layer.Weights[o * width + i] * a[r * width + i];
+                    var bn = layer.BatchNorm!;
+                    y[r * layer.OutputSize + o] = bn.Gamma[o] * (z - bn.RunningMean[o]) / Math.Sqrt(bn.RunningVariance[o] + bn.Epsilon) + bn.Beta[o];
+                }
+            if (l == hiddenLayer) return y;
+            a = y.Select(v => 1 / (1 + Math.Exp(-v))).ToArray();
+            width = layer.OutputSize;
+        }
     }
 
     [TestMethod]

@@ -24,6 +24,7 @@ public sealed class EndToEndTests
         var fastTree = ml.BinaryClassification.Evaluate(ml.BinaryClassification.Trainers.FastTree().Fit(train).Transform(test));
         Console.WriteLine($"Adult AUC: BatchNormMlp {ours.AreaUnderRocCurve:F4}, FastTree {fastTree.AreaUnderRocCurve:F4}");
         Assert.IsGreaterThanOrEqualTo(0.89, ours.AreaUnderRocCurve);
+        Assert.IsGreaterThan(fastTree.AreaUnderRocCurve - 0.05, ours.AreaUnderRocCurve, "within 0.05 AUC of FastTree on the same split");
         Assert.IsGreaterThan(0.8, ours.Accuracy);
         Assert.IsLessThan(1.0, ours.LogLoss, "log-loss of calibrated probabilities");
     }
@@ -41,6 +42,7 @@ public sealed class EndToEndTests
         var fastTree = ml.BinaryClassification.Evaluate(ml.BinaryClassification.Trainers.FastTree().Fit(train).Transform(test));
         Console.WriteLine($"Breast cancer accuracy: BatchNormMlp {ours.Accuracy:F4}, FastTree {fastTree.Accuracy:F4}");
         Assert.IsGreaterThanOrEqualTo(0.95, ours.Accuracy);
+        Assert.IsGreaterThan(fastTree.Accuracy - 0.03, ours.Accuracy, "within 3 points of FastTree on the same split");
     }
 
     [TestMethod]
@@ -56,6 +58,7 @@ public sealed class EndToEndTests
         var fastTree = ml.Regression.Evaluate(ml.Regression.Trainers.FastTree().Fit(train).Transform(test));
         Console.WriteLine($"Housing R²: BatchNormMlp {ours.RSquared:F4}, FastTree {fastTree.RSquared:F4}");
         Assert.IsGreaterThanOrEqualTo(0.70, ours.RSquared);
+        Assert.IsGreaterThan(fastTree.RSquared - 0.1, ours.RSquared, "within 0.1 R² of FastTree on the same split");
     }
 
     [TestMethod]
@@ -72,6 +75,7 @@ public sealed class EndToEndTests
             .OneVersusAll(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 20)).Fit(train).Transform(test));
         Console.WriteLine($"Fashion-MNIST accuracy: BatchNormMlp {ours.MicroAccuracy:F4}, FastTree OVA (20 trees) {lightweight.MicroAccuracy:F4}");
         Assert.IsGreaterThanOrEqualTo(0.85, ours.MicroAccuracy);
+        Assert.IsGreaterThan(lightweight.MicroAccuracy - 0.03, ours.MicroAccuracy, "within 3 points of a small FastTree one-vs-all");
     }
 
     [TestMethod]

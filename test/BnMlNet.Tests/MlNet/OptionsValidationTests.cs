@@ -11,6 +11,7 @@ public sealed class OptionsValidationTests
     {
         yield return [nameof(BatchNormMlpOptionsBase.BatchSize), (Action<BatchNormMlpOptionsBase>)(o => o.BatchSize = 0)];
         yield return [nameof(BatchNormMlpOptionsBase.BatchSize), (Action<BatchNormMlpOptionsBase>)(o => o.BatchSize = -5)];
+        yield return [nameof(BatchNormMlpOptionsBase.BatchSize), (Action<BatchNormMlpOptionsBase>)(o => o.BatchSize = 1)];
         yield return [nameof(BatchNormMlpOptionsBase.NumberOfEpochs), (Action<BatchNormMlpOptionsBase>)(o => o.NumberOfEpochs = 0)];
         yield return [nameof(BatchNormMlpOptionsBase.HiddenLayerSizes), (Action<BatchNormMlpOptionsBase>)(o => o.HiddenLayerSizes = [16, 0])];
         yield return [nameof(BatchNormMlpOptionsBase.HiddenLayerSizes), (Action<BatchNormMlpOptionsBase>)(o => o.HiddenLayerSizes = [-3])];

@@ -98,6 +98,22 @@ public sealed class SchemaErrorTests
     }
 
     [TestMethod]
+    public void MulticlassValidationSetWithOtherClassesIsRejectedBeforeTraining()
+    {
+        var ml = new MLContext(1);
+        var train = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 30).Select(i => new FloatLabel { Features = [i, -i], Label = i % 3 }).ToArray());
+        var valid = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new FloatLabel { Features = [i, -i], Label = i % 2 }).ToArray());
+        // Each set keyed by its own MapValueToKey: 3 classes against 2.
+        var keyedTrain = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+        var keyedValid = ml.Transforms.Conversion.MapValueToKey("Label").Fit(valid).Transform(valid);
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => ml.MulticlassClassification.Trainers.BatchNormMlp(numberOfEpochs: 1).Fit(keyedTrain, keyedValid));
+        StringAssert.Contains(error.Message, "validation");
+        StringAssert.Contains(error.Message, "2 outputs");
+        StringAssert.Contains(error.Message, "3");
+    }
+
+    [TestMethod]
     public void ScoringVectorOfAnotherLengthIsRejected()
     {
         var ml = new MLContext(1);

@@ -63,7 +63,8 @@ public sealed class ModelFuzzTests
             TestContext.WriteLine($"{n,5}  {outcome}{(examples.TryGetValue(outcome, out var m) ? "  e.g. \"" + m + "\"" : "")}");
         TestContext.WriteLine($"{Count} loads in {clock.Elapsed.TotalSeconds:F1} s; slowest {slowest * 1000:F0} ms; most allocated by one load {mostBytes / 1024.0:F0} KiB");
         Assert.IsLessThan(60.0, clock.Elapsed.TotalSeconds, "the fuzz must finish in a minute");
-        Assert.IsLessThan(2.0, slowest, "one load took too long");
+        // A hang is unbounded; this limit only has to tell one apart from a slow moment of a shared 2-core machine.
+        Assert.IsLessThan(10.0, slowest, "one load took too long");
         Assert.IsLessThan(64L << 20, mostBytes, "one load allocated too much");
         Assert.IsGreaterThan(Count / 2, outcomes.Where(p => p.Key != "loaded identical").Sum(p => p.Value), "most mutations must be caught");
     }

@@ -104,7 +104,7 @@ internal static class BatchNormPasses
                 gamma[..channels], rstd[..channels], dBeta[..channels], dGamma[..channels], batch, invB);
     }
 
-    /// <summary>sum[c] += x[c] in double; 4 lanes at a time (the same bits as the scalar loop).</summary>
+    /// <summary>sum[c] += x[c] in double; 8 lanes at a time, as two 4-wide double halves (the same bits as the scalar loop).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateSum(Span<double> sum, ReadOnlySpan<float> x)
     {
@@ -125,7 +125,7 @@ internal static class BatchNormPasses
         for (; c < n; c++) sum[c] += x[c];
     }
 
-    /// <summary>dc = x[c] − μ[c] in double; squares[c] += dc². 4 lanes at a time, no fused multiply-add (the same bits as the scalar loop).</summary>
+    /// <summary>dc = x[c] − μ[c] in double; squares[c] += dc². 8 lanes at a time (two 4-wide double halves), no fused multiply-add (the same bits as the scalar loop).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateSquares(Span<double> squares, ReadOnlySpan<float> x, ReadOnlySpan<double> mean)
     {
@@ -153,7 +153,7 @@ internal static class BatchNormPasses
         }
     }
 
-    /// <summary>d[c] = (float)(x[c] − μ[c]), the difference in double. 4 lanes at a time (the same bits as the scalar loop).</summary>
+    /// <summary>d[c] = (float)(x[c] − μ[c]), the difference in double. 8 lanes at a time (two 4-wide double halves; the same bits as the scalar loop).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Center(Span<float> d, ReadOnlySpan<float> x, ReadOnlySpan<double> mean)
     {

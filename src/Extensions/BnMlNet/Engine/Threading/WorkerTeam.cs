@@ -21,6 +21,9 @@ namespace BnMlNet.Engine.Threading;
 internal sealed class WorkerTeam
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 20000;   // 50 µs
+
+    /// <summary>The generation value while the caller writes the next job's fields: no participant may start.</summary>
+    private const long SettingUp = -1;
     private static readonly Lazy<WorkerTeam> LazyShared = new(() => new WorkerTeam(Math.Clamp(Environment.ProcessorCount, 1, 64) - 1));
 
     private readonly int _maxWorkers;
@@ -87,6 +90,9 @@ internal sealed class WorkerTeam
         long generation = Volatile.Read(ref _hot.Generation) + 1;
         int wanted = Math.Min(parts - 1, _maxWorkers);
         if (_workerCount < wanted) Start(wanted, generation - 1);
+        // Before the fields change, withdraw the finished generation: a participant that wakes late for it must not
+        // read this call's part count or work under the old generation number (see Participate's second check).
+        Interlocked.Exchange(ref _hot.Generation, SettingUp);
         if (_claims.Length < parts * Stride)
         {
             // Claims hold generations; a new array of zeros is "unclaimed" for every generation ≥ 1.
@@ -109,16 +115,22 @@ internal sealed class WorkerTeam
     /// <summary>Runs this participant's own parts of <paramref name="generation"/>, then any part nobody has claimed.</summary>
     private void Participate(long generation, int participant)
     {
+        // Read the job's fields between two checks of the generation (a sequence lock): the caller withdraws the
+        // generation (SettingUp) before it writes the next job's fields, so fields read while the generation stayed
+        // the same all belong to that generation.
+        if (Volatile.Read(ref _hot.Generation) != generation) return;
         int parts = Volatile.Read(ref _parts);
         long[] claims = Volatile.Read(ref _claims);
-        if (Volatile.Read(ref _hot.Generation) != generation || claims.Length < parts * Stride) return;
+        var work = Volatile.Read(ref _work);
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _hot.Generation) != generation || work is null || claims.Length < parts * Stride) return;
         int team = Math.Min(Volatile.Read(ref _workerCount) + 1, parts);
         if (participant >= team) return;   // a worker started for a wider call earlier: not needed now
-        for (int p = participant; p < parts; p += team) TryRun(claims, p, generation);
-        for (int p = 0; p < parts; p++) TryRun(claims, p, generation);
+        for (int p = participant; p < parts; p += team) TryRun(work, claims, p, generation);
+        for (int p = 0; p < parts; p++) TryRun(work, claims, p, generation);
     }
 
-    private void TryRun(long[] claims, int part, long generation)
+    private void TryRun(IPartitionedWork work, long[] claims, int part, long generation)
     {
         ref long claim = ref claims[part * Stride];
         long seen = Volatile.Read(ref claim);
@@ -129,7 +141,7 @@ internal sealed class WorkerTeam
         // This generation cannot finish before this part is counted, so _work is still this generation's.
         try
         {
-            _work!.Execute(part);
+            work.Execute(part);
         }
         catch (Exception e)
         {
@@ -166,7 +178,7 @@ internal sealed class WorkerTeam
         while (true)
         {
             long generation = Volatile.Read(ref _hot.Generation);
-            if (generation != seen) return generation;
+            if (generation != seen && generation != SettingUp) return generation;
             if (Stopwatch.GetTimestamp() < deadline)
             {
                 Thread.SpinWait(4);

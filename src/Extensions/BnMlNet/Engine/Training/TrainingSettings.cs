@@ -69,7 +69,7 @@ public sealed class TrainingSettings
         {
             if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}.");
         }
-        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Check(BatchSize >= 2, nameof(BatchSize), BatchSize, "must be at least 2 (batch normalization needs 2 rows to measure a variance)");
         Check(Epochs >= 0, nameof(Epochs), Epochs, "must be non-negative");
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is not a known optimizer");
         Check(float.IsFinite(LearningRate) && LearningRate >= 0, nameof(LearningRate), LearningRate, "must be finite and non-negative");

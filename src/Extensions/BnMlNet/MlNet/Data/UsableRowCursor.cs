@@ -93,12 +93,6 @@ internal sealed class UsableRowCursor : IDisposable
                 SkippedNonFiniteFeatures++;
                 continue;
             }
-            int huge = FirstHuge(_row);
-            if (huge >= 0)
-                throw new ArgumentOutOfRangeException(_spec.FeatureColumn,
-                    $"Row {RowsSeen} of feature column '{_spec.FeatureColumn}' holds {_row[huge]} at slot {huge}; BatchNormMlp accepts feature " +
-                    $"magnitudes up to {MaxFeatureMagnitude:G3} (batch normalization squares them, and Single overflows at 3.4E+38). " +
-                    "Rescale the features first, e.g. with mlContext.Transforms.NormalizeMinMax or NormalizeLogMeanVariance.");
             float label = _getLabel();
             if (!float.IsFinite(label)) { SkippedBadLabels++; continue; }
             if (_getWeight is not null)
@@ -106,6 +100,13 @@ internal sealed class UsableRowCursor : IDisposable
                 _getWeight(ref _weight);
                 if (!(_weight >= 0) || !float.IsFinite(_weight)) { SkippedBadWeights++; continue; }
             }
+            // Only rows that would be used are held to the magnitude limit.
+            int huge = FirstHuge(_row);
+            if (huge >= 0)
+                throw new ArgumentOutOfRangeException(_spec.FeatureColumn,
+                    $"Row {RowsSeen} of feature column '{_spec.FeatureColumn}' holds {_row[huge]} at slot {huge}; BatchNormMlp accepts feature " +
+                    $"magnitudes up to {MaxFeatureMagnitude:G3} (batch normalization squares them, and Single overflows at 3.4E+38). " +
+                    "Rescale the features first, e.g. with mlContext.Transforms.NormalizeMinMax or NormalizeLogMeanVariance.");
             Label = label;
             return true;
         }

@@ -59,6 +59,10 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
                 $"BatchNormMlp needs at least 2 usable training rows, found {train.Dataset.RowCount} of {train.RowsSeen} " +
                 $"({train.SkippedNonFiniteFeatures} skipped for NaN/infinite features, {train.SkippedBadLabels} for a missing label, " +
                 $"{train.SkippedBadWeights} for a negative or non-finite weight).");
+        if (context.ValidationSet is { } vs && OutputCount(vs.Data.Schema) is var validOutputs && validOutputs != outputs)
+            throw new ArgumentOutOfRangeException("validationData",
+                $"The validation set's label column '{LabelColumn.Name}' calls for {validOutputs} outputs, the training set's for {outputs}. " +
+                "Fit the label transform (e.g. MapValueToKey) on the training data and apply the same fitted transformer to both sets.");
         ReadResult? valid = context.ValidationSet is { } v ? Read(v.Data, ch, "validation") : null;
         if (valid is not null && valid.Dataset.RowCount == 0) valid = null;
 

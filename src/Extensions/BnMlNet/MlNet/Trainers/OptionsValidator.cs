@@ -20,7 +20,9 @@ internal static class OptionsValidator
                     $"{nameof(o.HiddenLayerSizes)}[{i}] is {o.HiddenLayerSizes[i]}; every hidden layer needs at least 1 unit.");
         }
 
-        Positive(o.BatchSize, nameof(o.BatchSize));
+        if (o.BatchSize < 2)
+            throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize,
+                $"{nameof(o.BatchSize)} must be at least 2: batch normalization needs 2 rows to measure a variance.");
         Positive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
         NonNegativeFinite(o.LearningRate, nameof(o.LearningRate));
         UnitInterval(o.Momentum, nameof(o.Momentum));
