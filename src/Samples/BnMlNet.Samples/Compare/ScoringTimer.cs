@@ -8,7 +8,7 @@ public static class ScoringTimer
 {
     /// <summary>
     /// Median microseconds of one <c>Predict</c> call over <paramref name="calls"/> calls, cycling through
-    /// <paramref name="rows"/>, after <paramref name="warmup"/> untimed calls.
+    /// <paramref name="rows"/>, after at least <paramref name="warmup"/> untimed calls and one second of them.
     /// </summary>
     public static double MedianMicros<TRow, TOut>(MLContext ml, ITransformer model,
         IReadOnlyList<TRow> rows, int calls, int warmup)
@@ -17,7 +17,10 @@ public static class ScoringTimer
         if (rows.Count == 0 || calls < 1) return double.NaN;
         var engine = ml.Model.CreatePredictionEngine<TRow, TOut>(model);
         var output = new TOut();
-        for (int i = 0; i < warmup; i++) engine.Predict(rows[i % rows.Count], ref output);
+        // Warm up for at least a second as well as `warmup` calls: the JIT's tiered compilation needs time to replace
+        // first-pass code (ML.NET's and the trainers'), and timing before that is unfair to whoever tiers up last.
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || clock.ElapsedMilliseconds < 1000; i++) engine.Predict(rows[i % rows.Count], ref output);
         var ticks = new long[calls];
         for (int i = 0; i < calls; i++)
         {

@@ -30,7 +30,7 @@ public static class MarkdownReport
         md.AppendLine($"* Machine: {MachineInfo.Describe()}");
         md.AppendLine($"* BN-MLP: {o.Epochs} epochs, validation = {o.ValidationFraction.ToString("P0", CultureInfo.InvariantCulture)} of the training rows " +
             "(the built-in trainers see all training rows)" + (o.Quick ? "; quick mode (smaller Fashion-MNIST training set, fewer trees)" : ""));
-        md.AppendLine($"* Scoring: median of {o.ScoringCalls} single-row PredictionEngine calls after {o.WarmupCalls} warm-up calls");
+        md.AppendLine($"* Scoring: median of {o.ScoringCalls} single-row PredictionEngine calls after at least {o.WarmupCalls} warm-up calls and 1 s of them");
         md.AppendLine();
         md.AppendLine("## Results (test set)").AppendLine();
         md.AppendLine(ComparisonTable.ToMarkdown(results)).AppendLine();
