@@ -29,7 +29,13 @@ internal sealed class RowScorer
             throw new InvalidOperationException(
                 $"The feature vector has {features.Length} values, but the model was trained on {_input.Length}. " +
                 "Score data prepared by the same pipeline as the training data.");
-        features.CopyTo(_input);
+        if (features.IsDense)
+        {
+            // Dense rows (the usual case) are scored in place: no copy on the single-row path.
+            _network.Predict(features.GetValues(), _output, _scratch);
+            return _output;
+        }
+        features.CopyTo(_input);   // sparse rows are densified into the scorer's own buffer
         _network.Predict(_input, _output, _scratch);
         return _output;
     }
