@@ -180,6 +180,7 @@ internal static class RecipeOff
 {
     public static void Apply(BatchNormMlpOptionsBase options)
     {
-        _ = options;   // no recipe option exists yet at the fingerprint's commit
+        options.ValidationFraction = 0;
+        if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;
     }
 }

@@ -4,7 +4,7 @@ namespace BnMlNet.Engine;
 /// Hyperparameters of a training run (a mutable POCO; <see cref="Validate"/> checks it).
 /// Weight decay applies to the Dense weights only, never to biases, γ or β.
 /// </summary>
-public sealed class TrainingSettings
+public sealed partial class TrainingSettings
 {
     /// <summary>Rows per mini-batch (≥ 1; batch norm needs ≥ 2). A last batch of one row is merged into the one before it. Default 128.</summary>
     public int BatchSize { get; set; } = 128;
@@ -92,6 +92,7 @@ public sealed class TrainingSettings
         Check(Threads >= 1, nameof(Threads), Threads, "must be at least 1");
         Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be non-negative");
         Check(float.IsFinite(EarlyStoppingMinDelta) && EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "must be finite and non-negative");
+        ValidateRecipe(Check);
     }
 
     /// <summary>A copy (so a run is not affected by later changes).</summary>

@@ -6,7 +6,7 @@ namespace BnMlNet;
 /// The options every BatchNormMlp trainer shares: columns, the network, training, batch normalization and control.
 /// Defaults follow PyTorch where a convention exists (BN momentum 0.1 with the unbiased running variance, ε = 1e-5).
 /// </summary>
-public abstract class BatchNormMlpOptionsBase
+public abstract partial class BatchNormMlpOptionsBase
 {
     // ---- Columns ----
 

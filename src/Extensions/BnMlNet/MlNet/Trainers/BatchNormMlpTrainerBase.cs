@@ -76,8 +76,9 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
             $"{string.Join("-", spec.HiddenSizes)}, {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s), seed {settings.Seed}.");
-        var result = trainer.Train(train.Dataset, valid?.Dataset,
-            report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token);
+        var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
+            report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
+        RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
         return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History);
     }

@@ -49,6 +49,7 @@ internal static class OptionsValidator
         Defined(o.Optimizer, nameof(o.Optimizer));
         Defined(o.RunningStatistics, nameof(o.RunningStatistics));
         Defined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
+        RecipeSettings.Validate(o);
     }
 
     private static void RequireName(string? value, string name)

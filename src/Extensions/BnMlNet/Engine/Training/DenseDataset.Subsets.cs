@@ -1,0 +1,29 @@
+namespace BnMlNet.Engine;
+
+public sealed partial class DenseDataset
+{
+    /// <summary>The same rows with each label replaced by <paramref name="map"/>(label); features and weights are shared, not copied.</summary>
+    internal DenseDataset MapLabels(Func<float, float> map)
+    {
+        var labels = new float[_labels.Length];
+        for (int i = 0; i < labels.Length; i++) labels[i] = map(_labels[i]);
+        return new DenseDataset(_features, labels, _weights, FeatureCount);
+    }
+
+    /// <summary>A copy of the rows at <paramref name="rows"/> (ascending storage indices), in that order.</summary>
+    internal DenseDataset Subset(IReadOnlyList<int> rows)
+    {
+        int f = FeatureCount;
+        var x = new float[(long)rows.Count * f];
+        var y = new float[rows.Count];
+        var w = _weights is null ? null : new float[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int r = rows[i];
+            Array.Copy(_features, (long)r * f, x, (long)i * f, f);
+            y[i] = _labels[r];
+            if (w is not null) w[i] = _weights![r];
+        }
+        return new DenseDataset(x, y, w, f);
+    }
+}

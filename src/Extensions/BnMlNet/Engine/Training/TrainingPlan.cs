@@ -1,0 +1,57 @@
+using BnMlNet.Engine.Training;
+
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// What a training run works on after the recipe's data steps: the validation hold-out
+/// (<see cref="TrainingSettings.ValidationFraction"/>) and the label standardization
+/// (<see cref="TrainingSettings.StandardizeLabel"/>). With both off it is the caller's data, untouched.
+/// </summary>
+internal sealed class TrainingPlan
+{
+    private TrainingPlan(IMiniBatchSource train, IMiniBatchSource? validation, LabelScaling? scaling)
+    {
+        Train = train;
+        Validation = validation;
+        Scaling = scaling;
+    }
+
+    /// <summary>The rows trained on (labels standardized when asked).</summary>
+    public IMiniBatchSource Train { get; }
+    /// <summary>The validation rows (explicit, or held out), or null.</summary>
+    public IMiniBatchSource? Validation { get; }
+    /// <summary>The label map, or null when labels are used as they are.</summary>
+    public LabelScaling? Scaling { get; }
+    /// <summary>Whether the validation set was held out of the training data.</summary>
+    public bool HeldOut { get; private init; }
+
+    /// <exception cref="ArgumentException">The hold-out leaves fewer than 2 rows on a side; the label is constant or not finite.</exception>
+    public static TrainingPlan Prepare(IMiniBatchSource train, IMiniBatchSource? validation, LossKind loss, TrainingSettings settings)
+    {
+        bool heldOut = false;
+        if (validation is null && settings.ValidationFraction > 0)
+        {
+            (train, validation) = HoldOut.Split(train, settings.ValidationFraction, settings.Seed);
+            heldOut = true;
+        }
+        LabelScaling? scaling = null;
+        if (settings.StandardizeLabel)
+        {
+            if (loss != LossKind.SquaredError)
+                throw new ArgumentException($"StandardizeLabel applies to the squared-error regression head, not to {loss}.", nameof(settings));
+            scaling = LabelScaling.Fit(train);
+            train = scaling.Apply(train);
+            if (validation is not null) validation = scaling.Apply(validation);
+        }
+        return new TrainingPlan(train, validation, scaling) { HeldOut = heldOut };
+    }
+
+    /// <summary>The early-stopping threshold in the units the network trains in (the user gives it in label units).</summary>
+    public double MinDelta(double minDelta) => Scaling is null ? minDelta : minDelta / (Scaling.Scale * Scaling.Scale);
+
+    /// <summary>An epoch report in the label's units.</summary>
+    public EpochReport Report(EpochReport report) => Scaling is null ? report : Scaling.ToLabelUnits(report);
+
+    /// <summary>The frozen network in the label's units.</summary>
+    public InferenceNetwork Finish(InferenceNetwork network) => Scaling is null ? network : Scaling.Fold(network);
+}

@@ -1,0 +1,10 @@
+namespace BnMlNet.MlNet.Trainers;
+
+/// <summary>The tabular recipe's defaults, in one place (the evidence for each is in docs/tabular-recipe.md).</summary>
+internal static class RecipeDefaults
+{
+    /// <summary>The validation hold-out when Fit gets no validation set.</summary>
+    public const float ValidationFraction = 0.2f;
+    /// <summary>Regression trains on the standardized label.</summary>
+    public const bool StandardizeLabel = true;
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace BnMlNet.Tests.Recipe;
+
+/// <summary>
+/// The quick checks behind the recipe's defaults (docs/tabular-recipe.md quotes their output): each configuration on
+/// several datasets of the development suite, seed 1, one thread. Not a test: it runs only when asked, e.g.
+/// <c>BNMLNET_RECIPE_EVIDENCE=arrests,chile_vote dotnet test … --filter FullyQualifiedName~RecipeEvidenceRun</c>,
+/// and prints a table.
+/// </summary>
+[TestClass]
+public sealed class RecipeEvidenceRun
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Configurations =
+    [
+        ("legacy (all recipe options off)", o => RecipeOff.Apply(o)),
+        ("+ StandardizeLabel", o => { RecipeOff.Apply(o); Standardize(o); }),
+        ("+ hold-out 0.2, 100 epochs, patience 16", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 100; o.EarlyStoppingPatience = 16; }),
+        ("+ hold-out 0.2, 60 epochs, patience 8", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 60; o.EarlyStoppingPatience = 8; }),
+        ("+ hold-out 0.2, 20 epochs, best epoch (patience 20)", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 20; }),
+        ("defaults", _ => { }),
+    ];
+
+    private static void Standardize(BatchNormMlpOptionsBase o)
+    {
+        if (o is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = true;
+    }
+
+    [TestMethod]
+    [TestCategory("Long")]
+    public void PrintTheEvidenceWhenAsked()
+    {
+        string? names = Environment.GetEnvironmentVariable("BNMLNET_RECIPE_EVIDENCE");
+        if (string.IsNullOrEmpty(names) || DevSuite.Directory is not { } dir || !Directory.Exists(dir))
+            return;   // a no-op unless asked (and the suite is present)
+        var wanted = names.Split(',');
+        var suite = DevSuite.Read(dir).Where(d => wanted.Contains(d.Name)).ToList();
+        var lines = new List<string> { "| dataset | task | " + string.Join(" | ", Configurations.Select(c => c.Name)) + " |" };
+        foreach (var d in suite)
+        {
+            var ml = new MLContext(seed: 1);
+            var (train, test) = d.Load(ml, dir);
+            var cells = Configurations.Select(c =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var (score, epochs) = d.Score(ml, train, test, c.Configure);
+                return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep, {clock.Elapsed.TotalSeconds:F1} s)");
+            }).ToList();
+            lines.Add($"| {d.Name} | {d.Task} | {string.Join(" | ", cells)} |");
+            TestContext.WriteLine(lines[^1]);
+            Console.WriteLine(lines[^1]);
+        }
+        File.WriteAllLines(Path.Combine(Path.GetTempPath(), "bnmlnet-recipe-evidence.md"), lines);
+        Assert.HasCount(suite.Count + 1, lines);
+    }
+}
