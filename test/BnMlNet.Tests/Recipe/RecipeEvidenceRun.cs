@@ -15,15 +15,45 @@ public sealed class RecipeEvidenceRun
 {
     public TestContext TestContext { get; set; } = null!;
 
-    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Configurations =
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round1 =
     [
         ("legacy (all recipe options off)", o => RecipeOff.Apply(o)),
         ("+ StandardizeLabel", o => { RecipeOff.Apply(o); Standardize(o); }),
-        ("+ hold-out 0.2, 100 epochs, patience 16", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 100; o.EarlyStoppingPatience = 16; }),
-        ("+ hold-out 0.2, 60 epochs, patience 8", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 60; o.EarlyStoppingPatience = 8; }),
-        ("+ hold-out 0.2, 20 epochs, best epoch (patience 20)", o => { RecipeOff.Apply(o); Standardize(o); o.ValidationFraction = 0.2f; o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 20; }),
+        ("+ hold-out 0.2, 100 epochs, patience 16", o => { RecipeOff.Apply(o); Standardize(o); HoldOut(o, 100, 16); }),
+        ("+ hold-out 0.2, 60 epochs, patience 8", o => { RecipeOff.Apply(o); Standardize(o); HoldOut(o, 60, 8); }),
+        ("+ hold-out 0.2, 20 epochs, best epoch (patience 20)", o => { RecipeOff.Apply(o); Standardize(o); HoldOut(o, 20, 20); }),
         ("defaults", _ => { }),
     ];
+
+    /// <summary>The anchors' training (AdamW lr 2e-3, weight decay 1e-4, batch 256, dropout 0.1) with and without the hold-out.</summary>
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round2 =
+    [
+        ("+ StandardizeLabel", o => { RecipeOff.Apply(o); Standardize(o); }),
+        ("anchor training, one-cycle, 100 epochs, no hold-out", o => { RecipeOff.Apply(o); Standardize(o); Anchor(o, LearningRateSchedule.OneCycle); o.NumberOfEpochs = 100; }),
+        ("anchor training, one-cycle, hold-out 0.2, patience 16", o => { RecipeOff.Apply(o); Standardize(o); Anchor(o, LearningRateSchedule.OneCycle); HoldOut(o, 100, 16); }),
+        ("anchor training, cosine, hold-out 0.2, patience 16", o => { RecipeOff.Apply(o); Standardize(o); Anchor(o, LearningRateSchedule.Cosine); HoldOut(o, 100, 16); }),
+        ("anchor training, constant, hold-out 0.2, patience 16", o => { RecipeOff.Apply(o); Standardize(o); Anchor(o, LearningRateSchedule.Constant); HoldOut(o, 100, 16); }),
+    ];
+
+    private static (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Configurations =>
+        Environment.GetEnvironmentVariable("BNMLNET_RECIPE_ROUND") == "2" ? Round2 : Round1;
+
+    private static void HoldOut(BatchNormMlpOptionsBase o, int epochs, int patience)
+    {
+        o.ValidationFraction = 0.2f;
+        o.NumberOfEpochs = epochs;
+        o.EarlyStoppingPatience = patience;
+    }
+
+    private static void Anchor(BatchNormMlpOptionsBase o, LearningRateSchedule schedule)
+    {
+        o.Optimizer = OptimizerKind.AdamW;
+        o.LearningRate = 2e-3f;
+        o.WeightDecay = 1e-4f;
+        o.BatchSize = 256;
+        o.DropoutRate = 0.1f;
+        o.LearningRateSchedule = schedule;
+    }
 
     private static void Standardize(BatchNormMlpOptionsBase o)
     {
