@@ -181,6 +181,8 @@ internal static class RecipeOff
     public static void Apply(BatchNormMlpOptionsBase options)
     {
         options.ValidationFraction = 0;
+        options.NumericScaling = NumericScaling.None;
+        options.MissingValues = MissingValueHandling.Skip;
         if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;
     }
 }

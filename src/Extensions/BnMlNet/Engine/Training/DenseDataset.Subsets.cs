@@ -26,4 +26,13 @@ public sealed partial class DenseDataset
         }
         return new DenseDataset(x, y, w, f);
     }
+
+    /// <summary>The same rows with their features passed through <paramref name="preprocessor"/> (a new array); labels and weights shared.</summary>
+    internal DenseDataset MapFeatures(FeaturePreprocessor preprocessor)
+    {
+        int rows = _labels.Length;
+        var x = new float[(long)rows * preprocessor.OutputSize];
+        preprocessor.ApplyRows(_features, x, rows);
+        return new DenseDataset(x, _labels, _weights, preprocessor.OutputSize);
+    }
 }

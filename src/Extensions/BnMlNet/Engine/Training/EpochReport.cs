@@ -21,6 +21,8 @@ public sealed record TrainingResult(InferenceNetwork Network, IReadOnlyList<Epoc
     public LabelScaling? LabelScaling { get; init; }
     /// <summary>Whether the validation set was held out of the training data (<see cref="TrainingSettings.ValidationFraction"/>).</summary>
     public bool HeldOutValidation { get; init; }
+    /// <summary>The preprocessing stage to apply before <see cref="Network"/> (its input is the raw features), or null.</summary>
+    public FeaturePreprocessor? Preprocessor { get; init; }
 }
 
 /// <summary>Training produced a NaN or infinite loss or parameter. No model is returned.</summary>

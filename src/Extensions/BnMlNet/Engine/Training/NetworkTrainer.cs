@@ -46,11 +46,13 @@ public sealed class NetworkTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.RowCount < 1) throw new ArgumentException("The training data has no rows.", nameof(train));
+        if (train.FeatureCount != _spec.InputSize)
+            throw new ArgumentException($"The training data has {train.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(train));
         if (validation is not null && validation.FeatureCount != _spec.InputSize)
             throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(validation));
         var plan = TrainingPlan.Prepare(train, validation, _loss, _settings);
         validation = plan.Validation;
-        var session = CreateSession(plan.Train);
+        var session = new TrainingSession(_spec with { InputSize = plan.Train.FeatureCount }, _loss, _settings, plan.Train);
         var network = session.Network;
         var history = new List<EpochReport>();
         var early = _settings.EarlyStoppingPatience > 0 && validation is not null
@@ -79,6 +81,6 @@ public sealed class NetworkTrainer
             session.RecomputePopulationStatistics(cancellationToken);
         if (!network.IsFinite())
             throw new TrainingDivergedException(Math.Max(1, history.Count), session.StepsPerEpoch, (float)session.CurrentLearningRate);
-        return new TrainingResult(plan.Finish(network.ToInferenceNetwork()), history, bestEpoch) { LabelScaling = plan.Scaling, HeldOutValidation = plan.HeldOut };
+        return new TrainingResult(plan.Finish(network.ToInferenceNetwork()), history, bestEpoch) { LabelScaling = plan.Scaling, HeldOutValidation = plan.HeldOut, Preprocessor = plan.Preprocessor };
     }
 }

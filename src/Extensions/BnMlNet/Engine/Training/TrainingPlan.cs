@@ -5,12 +5,13 @@ namespace BnMlNet.Engine;
 /// <summary>
 /// What a training run works on after the recipe's data steps: the validation hold-out
 /// (<see cref="TrainingSettings.ValidationFraction"/>) and the label standardization
-/// (<see cref="TrainingSettings.StandardizeLabel"/>). With both off it is the caller's data, untouched.
+/// (<see cref="TrainingSettings.StandardizeLabel"/>) and the preprocessing stage (<see cref="TrainingSettings.Preprocessing"/>). With all off it is the caller's data, untouched.
 /// </summary>
 internal sealed class TrainingPlan
 {
-    private TrainingPlan(IMiniBatchSource train, IMiniBatchSource? validation, LabelScaling? scaling)
+    private TrainingPlan(IMiniBatchSource train, IMiniBatchSource? validation, LabelScaling? scaling, FeaturePreprocessor? preprocessor)
     {
+        Preprocessor = preprocessor;
         Train = train;
         Validation = validation;
         Scaling = scaling;
@@ -22,6 +23,8 @@ internal sealed class TrainingPlan
     public IMiniBatchSource? Validation { get; }
     /// <summary>The label map, or null when labels are used as they are.</summary>
     public LabelScaling? Scaling { get; }
+    /// <summary>The preprocessing stage learned from the training rows, or null.</summary>
+    public FeaturePreprocessor? Preprocessor { get; }
     /// <summary>Whether the validation set was held out of the training data.</summary>
     public bool HeldOut { get; private init; }
 
@@ -34,6 +37,13 @@ internal sealed class TrainingPlan
             (train, validation) = HoldOut.Split(train, settings.ValidationFraction, settings.Seed);
             heldOut = true;
         }
+        FeaturePreprocessor? preprocessor = null;
+        if (settings.Preprocessing is { } pre)
+        {
+            preprocessor = PreprocessorFitter.Fit(train, pre, settings.Seed);
+            train = PreprocessedSource.Over(train, preprocessor);
+            if (validation is not null) validation = PreprocessedSource.Over(validation, preprocessor);
+        }
         LabelScaling? scaling = null;
         if (settings.StandardizeLabel)
         {
@@ -43,7 +53,7 @@ internal sealed class TrainingPlan
             train = scaling.Apply(train);
             if (validation is not null) validation = scaling.Apply(validation);
         }
-        return new TrainingPlan(train, validation, scaling) { HeldOut = heldOut };
+        return new TrainingPlan(train, validation, scaling, preprocessor) { HeldOut = heldOut };
     }
 
     /// <summary>The early-stopping threshold in the units the network trains in (the user gives it in label units).</summary>

@@ -16,8 +16,16 @@ public sealed partial class TrainingSettings
     /// </summary>
     public float ValidationFraction { get; set; }
 
+    /// <summary>
+    /// The model's own preprocessing stage (imputation with missing indicators, robust scaling), learned from the
+    /// training rows and carried in the result (<see cref="TrainingResult.Preprocessor"/>); null (the default) feeds the
+    /// features to the network as they are, which then must be finite.
+    /// </summary>
+    public PreprocessingSettings? Preprocessing { get; set; }
+
     private void ValidateRecipe(Action<bool, string, object, string> check)
     {
+        Preprocessing?.Validate();
         check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1) (0 turns the hold-out off)");
     }
 }

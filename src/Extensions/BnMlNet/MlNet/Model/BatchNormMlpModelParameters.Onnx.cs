@@ -45,6 +45,12 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
 
         var graph = new OnnxGraphBuilder(ctx, OnnxPrefix);
         bool fold = BatchNormMlpOnnxExport.FoldsBatchNormalization;
+        if (Preprocessing is { } pre)
+        {
+            string prepared = graph.Scratch("Prepared");
+            PreprocessingOnnxEmitter.Emit(new OnnxGraphBuilder(ctx, OnnxPrefix + "Pre"), pre, featureColumn, prepared);
+            featureColumn = prepared;
+        }
         switch (Task)
         {
             case ModelTask.Binary: // [PredictedLabel, Score, Probability]; the scorer thresholds Score itself

@@ -24,7 +24,7 @@ internal static class ModelPayloadWriter
         {
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
-            w.Write(ModelPayloadFormat.CurrentVersion);
+            w.Write(model.Preprocessor is null ? ModelPayloadFormat.VersionWithoutPreprocessing : ModelPayloadFormat.CurrentVersion);
             w.Write((int)model.Task);
             w.Write(net.InputSize);
             w.Write(net.OutputSize);
@@ -53,6 +53,7 @@ internal static class ModelPayloadWriter
                 w.Write(e.Seconds);
                 w.Write(e.LearningRate);
             }
+            if (model.Preprocessor is { } pre) PreprocessingPayload.Write(w, pre);
         }
         return stream.ToArray();
     }

@@ -10,15 +10,19 @@ namespace BnMlNet.MlNet.Scoring;
 internal sealed class RowScorer
 {
     private readonly InferenceNetwork _network;
+    private readonly FeaturePreprocessor? _preprocessor;
+    private readonly float[] _prepared;
     private readonly InferenceScratch _scratch;
     private readonly float[] _input;
     private readonly float[] _output;
 
-    public RowScorer(InferenceNetwork network)
+    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null)
     {
         _network = network;
+        _preprocessor = preprocessor;
+        _prepared = preprocessor is null ? [] : new float[preprocessor.OutputSize];
         _scratch = network.CreateScratch();
-        _input = new float[network.InputSize];
+        _input = new float[preprocessor?.InputSize ?? network.InputSize];
         _output = new float[network.OutputSize];
     }
 
@@ -29,6 +33,13 @@ internal sealed class RowScorer
             throw new InvalidOperationException(
                 $"The feature vector has {features.Length} values, but the model was trained on {_input.Length}. " +
                 "Score data prepared by the same pipeline as the training data.");
+        if (_preprocessor is not null)
+        {
+            if (features.IsDense) _preprocessor.Apply(features.GetValues(), _prepared);
+            else { features.CopyTo(_input); _preprocessor.Apply(_input, _prepared); }
+            _network.Predict(_prepared, _output, _scratch);
+            return _output;
+        }
         if (features.IsDense)
         {
             // Dense rows (the usual case) are scored in place: no copy on the single-row path.

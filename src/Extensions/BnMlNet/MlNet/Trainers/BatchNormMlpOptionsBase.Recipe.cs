@@ -14,4 +14,21 @@ public abstract partial class BatchNormMlpOptionsBase
     /// either side is an error.
     /// </summary>
     public float ValidationFraction = RecipeDefaults.ValidationFraction;
+
+    /// <summary>
+    /// How the model scales each numeric feature before its network, with statistics from a seeded sample of at most
+    /// 100,000 training rows (so streamed data works): <see cref="BnMlNet.NumericScaling.Robust"/> centres on the median,
+    /// divides by the IQR and clips smoothly to about ±3; <see cref="BnMlNet.NumericScaling.None"/> leaves them as they
+    /// are. Carried in the model and applied by Transform, PredictionEngine and the ONNX export alike.
+    /// </summary>
+    public NumericScaling NumericScaling = RecipeDefaults.NumericScaling;
+
+    /// <summary>
+    /// What a NaN feature means. <see cref="MissingValueHandling.Impute"/>: missing; the model fills it with the
+    /// training median and adds a 0/1 "was missing" input for each feature that had NaN in training, at training and
+    /// scoring alike (±∞ is clipped to the feature's training range). <see cref="MissingValueHandling.Skip"/>: the
+    /// row is skipped in training (the earlier behaviour). <see cref="MissingValueHandling.Throw"/>: an error naming
+    /// the row and slot. <see cref="ThrowOnNonFiniteFeatures"/> = true still means Throw.
+    /// </summary>
+    public MissingValueHandling MissingValues = RecipeDefaults.MissingValues;
 }

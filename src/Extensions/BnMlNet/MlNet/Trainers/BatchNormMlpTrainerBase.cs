@@ -80,13 +80,14 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
-        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History);
+        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor);
     }
 
     private ReadResult Read(IDataView data, IChannel ch, string which)
     {
         var spec = new RowSpec(data, FeatureColumn.Name, LabelColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null, Task,
-            TrainerOptions.ThrowOnNonFiniteFeatures, () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested);
+            RecipeSettings.ThrowsOnNonFinite(TrainerOptions), () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested,
+            RecipeSettings.KeepsNonFinite(TrainerOptions), CheckMagnitude: TrainerOptions.NumericScaling == NumericScaling.None);
         var result = TrainingDataReader.Read(spec, TrainerOptions.MaximumCacheMegabytes * (1L << 20));
         if (result.Dataset is StreamingBatchSource s)
             ch.Info(MessageSensitivity.None,

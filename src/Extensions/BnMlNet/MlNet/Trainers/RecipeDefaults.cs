@@ -7,4 +7,8 @@ internal static class RecipeDefaults
     public const float ValidationFraction = 0.2f;
     /// <summary>Regression trains on the standardized label.</summary>
     public const bool StandardizeLabel = true;
+    /// <summary>The model's numeric preprocessing.</summary>
+    public const NumericScaling NumericScaling = BnMlNet.NumericScaling.Robust;
+    /// <summary>NaN features are imputed with missing indicators.</summary>
+    public const MissingValueHandling MissingValues = MissingValueHandling.Impute;
 }
