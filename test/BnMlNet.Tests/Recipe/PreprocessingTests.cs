@@ -170,7 +170,7 @@ public sealed class PreprocessingTests
         Assert.IsTrue(log.Any(m => m.Contains($"BatchNormMlp skipped {holes} of 140 training rows: {holes} with NaN")), string.Join("\n", log.Where(m => m.Contains("skipped"))));
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
         { HiddenLayerSizes = [4], NumberOfEpochs = 1, MissingValues = MissingValueHandling.Throw }).Fit(train));
-        StringAssert.Contains(e.Message, "Row 2 of feature column 'Features' holds NaN at slot 0");
+        StringAssert.Contains(e.Message, "Row 3 of feature column 'Features' holds NaN at slot 0");
     }
 
     [TestMethod]
