@@ -7,8 +7,8 @@ namespace BnMlNet.Tests.Recipe;
 /// <summary>
 /// The quick checks behind the recipe's defaults (docs/tabular-recipe.md quotes their output): each configuration on
 /// several datasets of the development suite, seed 1, one thread. Not a test: it runs only when asked, e.g.
-/// <c>BNMLNET_RECIPE_EVIDENCE=arrests,chile_vote dotnet test … --filter FullyQualifiedName~RecipeEvidenceRun</c>,
-/// and prints a table.
+/// <c>BNMLNET_RECIPE_EVIDENCE=arrests,chile_vote BNMLNET_RECIPE_ROUND=3 dotnet test … --filter FullyQualifiedName~RecipeEvidenceRun</c>
+/// (round 1, 2 or 3 picks the configurations), and prints a table.
 /// </summary>
 [TestClass]
 public sealed class RecipeEvidenceRun
@@ -35,8 +35,18 @@ public sealed class RecipeEvidenceRun
         ("anchor training, constant, hold-out 0.2, patience 16", o => { RecipeOff.Apply(o); Standardize(o); Anchor(o, LearningRateSchedule.Constant); HoldOut(o, 100, 16); }),
     ];
 
+    /// <summary>Robust scaling with smooth clipping, alone and with the hold-out.</summary>
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round3 =
+    [
+        ("+ StandardizeLabel", o => { RecipeOff.Apply(o); Standardize(o); }),
+        ("+ Robust", o => { RecipeOff.Apply(o); Standardize(o); o.NumericScaling = NumericScaling.Robust; }),
+        ("+ Robust, hold-out 0.2, 60 epochs, patience 8", o => { RecipeOff.Apply(o); Standardize(o); o.NumericScaling = NumericScaling.Robust; HoldOut(o, 60, 8); }),
+        ("+ Robust, hold-out 0.2, 100 epochs, patience 16", o => { RecipeOff.Apply(o); Standardize(o); o.NumericScaling = NumericScaling.Robust; HoldOut(o, 100, 16); }),
+        ("+ Robust, no input BN", o => { RecipeOff.Apply(o); Standardize(o); o.NumericScaling = NumericScaling.Robust; o.InputBatchNorm = false; }),
+    ];
+
     private static (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Configurations =>
-        Environment.GetEnvironmentVariable("BNMLNET_RECIPE_ROUND") == "2" ? Round2 : Round1;
+        Environment.GetEnvironmentVariable("BNMLNET_RECIPE_ROUND") switch { "2" => Round2, "3" => Round3, _ => Round1 };
 
     private static void HoldOut(BatchNormMlpOptionsBase o, int epochs, int patience)
     {
