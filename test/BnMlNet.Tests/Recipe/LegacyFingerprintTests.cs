@@ -129,8 +129,9 @@ public sealed class LegacyFingerprintTests
                 var options = Legacy(new BatchNormMlpRegressionTrainer.Options
                 {
                     Seed = seed, NumberOfThreads = 1, MaximumCacheMegabytes = 0, ExampleWeightColumnName = nameof(WeightedRow.Weight),
-                    EarlyStoppingPatience = 3, HiddenLayerSizes = [24], BatchSize = 50,
+                    HiddenLayerSizes = [24], BatchSize = 50,
                 });
+                options.EarlyStoppingPatience = 3;   // after Legacy, which resets it
                 var trainer = ml.Regression.Trainers.BatchNormMlp(options);
                 var wvalid = ml.Data.LoadFromEnumerable(SyntheticData.Rows(80, seed: 2).Select(r => new WeightedRow
                 { Color = r.Color, X1 = r.X1, X2 = r.X2, IsPositive = r.IsPositive, Target = r.Target, Weight = 1 }));
@@ -180,6 +181,8 @@ internal static class RecipeOff
 {
     public static void Apply(BatchNormMlpOptionsBase options)
     {
+        options.NumberOfEpochs = 20;          // the defaults before the recipe
+        options.EarlyStoppingPatience = 0;
         options.ValidationFraction = 0;
         options.NumericScaling = NumericScaling.None;
         options.MissingValues = MissingValueHandling.Skip;

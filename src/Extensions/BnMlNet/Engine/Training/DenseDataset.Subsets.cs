@@ -35,4 +35,12 @@ public sealed partial class DenseDataset
         preprocessor.ApplyRows(_features, x, rows);
         return new DenseDataset(x, _labels, _weights, preprocessor.OutputSize);
     }
+
+    /// <summary>The same rows with each weight (1 when unweighted) multiplied by <paramref name="factorOf"/>(label); features and labels shared.</summary>
+    internal DenseDataset MapWeights(Func<float, float> factorOf)
+    {
+        var w = new float[_labels.Length];
+        for (int i = 0; i < w.Length; i++) w[i] = (_weights is null ? 1f : _weights[i]) * factorOf(_labels[i]);
+        return new DenseDataset(_features, _labels, w, FeatureCount);
+    }
 }

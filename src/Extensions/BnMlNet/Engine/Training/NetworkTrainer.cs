@@ -50,7 +50,7 @@ public sealed class NetworkTrainer
             throw new ArgumentException($"The training data has {train.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(train));
         if (validation is not null && validation.FeatureCount != _spec.InputSize)
             throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(validation));
-        var plan = TrainingPlan.Prepare(train, validation, _loss, _settings);
+        var plan = TrainingPlan.Prepare(train, validation, _loss, _spec.OutputSize, _settings);
         validation = plan.Validation;
         var session = new TrainingSession(_spec with { InputSize = plan.Train.FeatureCount }, _loss, _settings, plan.Train);
         var network = session.Network;

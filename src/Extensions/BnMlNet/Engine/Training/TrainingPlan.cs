@@ -29,13 +29,18 @@ internal sealed class TrainingPlan
     public bool HeldOut { get; private init; }
 
     /// <exception cref="ArgumentException">The hold-out leaves fewer than 2 rows on a side; the label is constant or not finite.</exception>
-    public static TrainingPlan Prepare(IMiniBatchSource train, IMiniBatchSource? validation, LossKind loss, TrainingSettings settings)
+    public static TrainingPlan Prepare(IMiniBatchSource train, IMiniBatchSource? validation, LossKind loss, int outputSize, TrainingSettings settings)
     {
         bool heldOut = false;
         if (validation is null && settings.ValidationFraction > 0)
         {
             (train, validation) = HoldOut.Split(train, settings.ValidationFraction, settings.Seed);
             heldOut = true;
+        }
+        if (ClassWeighting.Resolve(settings, loss, outputSize, train) is { } classWeights)
+        {
+            train = ClassWeighting.Apply(train, classWeights, loss);
+            if (validation is not null) validation = ClassWeighting.Apply(validation, classWeights, loss);
         }
         FeaturePreprocessor? preprocessor = null;
         if (settings.Preprocessing is { } pre)

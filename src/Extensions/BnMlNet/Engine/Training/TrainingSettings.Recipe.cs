@@ -23,8 +23,24 @@ public sealed partial class TrainingSettings
     /// </summary>
     public PreprocessingSettings? Preprocessing { get; set; }
 
+    /// <summary>
+    /// Per-class loss weights, in class order (binary: [negative, positive]; multiclass: one per output), multiplied
+    /// into each row's weight in training and validation; null (the default) weighs every class 1. Each finite, ≥ 0.
+    /// </summary>
+    public IReadOnlyList<float>? ClassWeights { get; set; }
+
+    /// <summary>Binary: weigh the positive class by (Σ w of negatives)/(Σ w of positives) of the training rows. Default false.</summary>
+    public bool BalanceClasses { get; set; }
+
     private void ValidateRecipe(Action<bool, string, object, string> check)
     {
+        if (ClassWeights is { } cw)
+        {
+            for (int i = 0; i < cw.Count; i++)
+                check(float.IsFinite(cw[i]) && cw[i] >= 0, nameof(ClassWeights), cw[i], $"entry {i} must be finite and non-negative");
+            check(cw.Any(v => v > 0), nameof(ClassWeights), cw.Count, "needs at least one positive weight");
+        }
+        check(!(BalanceClasses && ClassWeights is not null), nameof(BalanceClasses), BalanceClasses, "cannot be combined with ClassWeights");
         Preprocessing?.Validate();
         check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1) (0 turns the hold-out off)");
     }

@@ -1,3 +1,4 @@
+using BnMlNet.MlNet.Trainers;
 using Microsoft.ML.Data;
 
 namespace BnMlNet;
@@ -47,8 +48,12 @@ public abstract partial class BatchNormMlpOptionsBase
     /// <summary>Rows per mini-batch. A last batch that would have fewer than 2 rows is merged into the one before it.</summary>
     public int BatchSize = 128;
 
-    /// <summary>Passes over the training data.</summary>
-    public int NumberOfEpochs = 20;
+    /// <summary>
+    /// The most passes over the training data. With a validation set (given, or held out by
+    /// <see cref="ValidationFraction"/>) early stopping (<see cref="EarlyStoppingPatience"/>) usually ends training
+    /// sooner and the best epoch is kept. Default 100 (the anchors' budget; 20 before the tabular recipe).
+    /// </summary>
+    public int NumberOfEpochs = RecipeDefaults.NumberOfEpochs;
 
     /// <summary>The update rule.</summary>
     public OptimizerKind Optimizer = OptimizerKind.Adam;
@@ -104,9 +109,10 @@ public abstract partial class BatchNormMlpOptionsBase
 
     /// <summary>
     /// Early stopping: stop when the validation loss has not improved by <see cref="EarlyStoppingMinDelta"/> for this
-    /// many epochs. 0 turns it off. Needs a validation set: <c>Fit(train, validation)</c>.
+    /// many epochs. 0 turns it off. Needs a validation set: <c>Fit(train, validation)</c>, or the hold-out of
+    /// <see cref="ValidationFraction"/>. Default 16 (the anchors' patience; 0 before the tabular recipe).
     /// </summary>
-    public int EarlyStoppingPatience;
+    public int EarlyStoppingPatience = RecipeDefaults.EarlyStoppingPatience;
 
     /// <summary>The smallest decrease of the validation loss that counts as an improvement.</summary>
     public float EarlyStoppingMinDelta;

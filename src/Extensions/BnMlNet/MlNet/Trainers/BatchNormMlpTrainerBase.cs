@@ -53,6 +53,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
     {
         using var ch = Host.Start("Training BatchNormMlp");
         int outputs = OutputCount(context.TrainingSet.Data.Schema);
+        RecipeSettings.CheckClassCount(TrainerOptions, outputs, LabelColumn.Name);
         var train = Read(context.TrainingSet.Data, ch, "training");
         if (train.Dataset.RowCount < 2)
             throw new InvalidOperationException(

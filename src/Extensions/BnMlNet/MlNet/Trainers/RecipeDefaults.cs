@@ -11,4 +11,8 @@ internal static class RecipeDefaults
     public const NumericScaling NumericScaling = BnMlNet.NumericScaling.Robust;
     /// <summary>NaN features are imputed with missing indicators.</summary>
     public const MissingValueHandling MissingValues = MissingValueHandling.Impute;
+    /// <summary>The most epochs (early stopping usually ends sooner).</summary>
+    public const int NumberOfEpochs = 100;
+    /// <summary>Epochs without a validation improvement before stopping.</summary>
+    public const int EarlyStoppingPatience = 16;
 }

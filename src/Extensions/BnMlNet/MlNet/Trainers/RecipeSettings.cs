@@ -9,6 +9,16 @@ internal static class RecipeSettings
     {
         s.ValidationFraction = o.ValidationFraction;
         s.StandardizeLabel = o is BatchNormMlpRegressionTrainer.Options { StandardizeLabel: true };
+        switch (o)
+        {
+            case BatchNormMlpBinaryTrainer.Options b:
+                s.BalanceClasses = b.UnbalancedSets;
+                if (b.WeightOfPositiveExamples != 1f) s.ClassWeights = [1f, b.WeightOfPositiveExamples];
+                break;
+            case BatchNormMlpMulticlassTrainer.Options m when m.ClassWeights is { } cw:
+                s.ClassWeights = cw.ToArray();
+                break;
+        }
         s.Preprocessing = KeepsNonFinite(o) || o.NumericScaling != NumericScaling.None ? new PreprocessingSettings(o.NumericScaling) : null;
     }
 
@@ -23,9 +33,32 @@ internal static class RecipeSettings
         if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction,
                 $"{nameof(o.ValidationFraction)} must be in [0, 1) (0 turns the validation hold-out off).");
+        if (o is BatchNormMlpBinaryTrainer.Options b)
+        {
+            if (!(b.WeightOfPositiveExamples > 0 && float.IsFinite(b.WeightOfPositiveExamples)))
+                throw new ArgumentOutOfRangeException(nameof(b.WeightOfPositiveExamples), b.WeightOfPositiveExamples, $"{nameof(b.WeightOfPositiveExamples)} must be a finite number > 0.");
+            if (b.UnbalancedSets && b.WeightOfPositiveExamples != 1f)
+                throw new ArgumentException($"{nameof(b.UnbalancedSets)} sets the positive weight from the data; leave {nameof(b.WeightOfPositiveExamples)} at 1 or set {nameof(b.UnbalancedSets)} = false.", nameof(b.UnbalancedSets));
+        }
+        if (o is BatchNormMlpMulticlassTrainer.Options { ClassWeights: { } cw })
+        {
+            for (int i = 0; i < cw.Length; i++)
+                if (!(cw[i] >= 0 && float.IsFinite(cw[i])))
+                    throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw[i], $"ClassWeights[{i}] is {cw[i]}; each class weight must be finite and ≥ 0.");
+            if (!cw.Any(v => v > 0))
+                throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw.Length, "ClassWeights needs at least one weight > 0.");
+        }
         if (!Enum.IsDefined(o.NumericScaling))
             throw new ArgumentOutOfRangeException(nameof(o.NumericScaling), o.NumericScaling, $"{nameof(o.NumericScaling)} has no member {o.NumericScaling}.");
         if (!Enum.IsDefined(o.MissingValues))
             throw new ArgumentOutOfRangeException(nameof(o.MissingValues), o.MissingValues, $"{nameof(o.MissingValues)} has no member {o.MissingValues}.");
+    }
+
+    /// <summary>Class weights must match the label's classes (known only once the training schema is).</summary>
+    public static void CheckClassCount(BatchNormMlpOptionsBase o, int outputs, string labelColumn)
+    {
+        if (o is BatchNormMlpMulticlassTrainer.Options { ClassWeights: { } cw } && cw.Length != outputs)
+            throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw.Length,
+                $"ClassWeights has {cw.Length} entries, but the label column '{labelColumn}' has {outputs} classes; give one weight per class, in key order.");
     }
 }
