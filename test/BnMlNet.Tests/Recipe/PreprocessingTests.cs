@@ -213,4 +213,18 @@ public sealed class PreprocessingTests
         var graph = OnnxProtoReader.Read(onnx);
         Assert.IsTrue(graph.Nodes.Any(n => n.OpType == "IsNaN") && graph.Nodes.Any(n => n.OpType == "Gather"), "imputation and indicators are in the graph");
     }
+
+    [TestMethod]
+    public void RobustScalingAcceptsMagnitudesTheRawPathRefuses()
+    {
+        // Without scaling, |x| > 1e18 is refused (BN would square it); robust scaling clips it first, so it trains.
+        var ml = new MLContext(1);
+        var rows = ReliabilityData.Rows(200, 3);
+        rows[7].Features[1] = 1e30f;
+        rows[9].Features[2] = -3e38f;
+        var model = ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
+        { HiddenLayerSizes = [8], NumberOfEpochs = 3, Seed = 1, NumberOfThreads = 1 }).Fit(ml.Data.LoadFromEnumerable(rows));
+        Assert.IsTrue(ReliabilityData.AllFinite(model.Model));
+        Assert.IsTrue(model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Score").All(float.IsFinite));
+    }
 }

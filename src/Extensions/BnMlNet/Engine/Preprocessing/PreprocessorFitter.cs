@@ -2,13 +2,11 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// Learns a <see cref="FeaturePreprocessor"/> from one in-order pass over the training rows: a seeded reservoir sample of
-/// at most <see cref="PreprocessingSettings.MaximumSampleRows"/> rows (and at most 16 M values) for the quantiles, and
+/// at most <see cref="PreprocessingSettings.MaximumSampleRows"/> rows (and <see cref="PreprocessingSettings.MaximumSampleValues"/> values) for the quantiles, and
 /// a count of NaN per feature over every row for the missing indicators. Memory is bounded, so streamed data works.
 /// </summary>
 public static class PreprocessorFitter
 {
-    private const long MaximumSampleValues = 1L << 24;
-
     /// <summary>Fits on <paramref name="data"/> (NaN and ±∞ allowed in features; they never enter the statistics).</summary>
     public static FeaturePreprocessor Fit(IMiniBatchSource data, PreprocessingSettings settings, int seed)
     {
@@ -16,7 +14,7 @@ public static class PreprocessorFitter
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int f = data.FeatureCount;
-        int capacity = (int)Math.Max(2, Math.Min(settings.MaximumSampleRows, MaximumSampleValues / f));
+        int capacity = (int)Math.Max(2, Math.Min(settings.MaximumSampleRows, settings.MaximumSampleValues / f));
         var sample = new float[(long)capacity * f];
         var missing = new long[f];
         var rng = new Random(seed);

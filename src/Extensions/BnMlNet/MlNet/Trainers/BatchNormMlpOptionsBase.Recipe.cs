@@ -17,7 +17,7 @@ public abstract partial class BatchNormMlpOptionsBase
 
     /// <summary>
     /// How the model scales each numeric feature before its network, with statistics from a seeded sample of at most
-    /// 100,000 training rows (so streamed data works): <see cref="BnMlNet.NumericScaling.Robust"/> centres on the median,
+    /// 100,000 training rows taking at most half of <see cref="MaximumCacheMegabytes"/> (so streamed data stays in budget): <see cref="BnMlNet.NumericScaling.Robust"/> centres on the median,
     /// divides by the IQR and clips smoothly to about ±3; <see cref="BnMlNet.NumericScaling.None"/> leaves them as they
     /// are. Carried in the model and applied by Transform, PredictionEngine and the ONNX export alike.
     /// </summary>

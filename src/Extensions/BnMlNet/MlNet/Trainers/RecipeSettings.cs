@@ -19,8 +19,15 @@ internal static class RecipeSettings
                 s.ClassWeights = cw.ToArray();
                 break;
         }
-        s.Preprocessing = KeepsNonFinite(o) || o.NumericScaling != NumericScaling.None ? new PreprocessingSettings(o.NumericScaling) : null;
+        s.Preprocessing = KeepsNonFinite(o) || o.NumericScaling != NumericScaling.None ? new PreprocessingSettings(o.NumericScaling, MaximumSampleValues: SampleValues(o)) : null;
     }
+
+    /// <summary>
+    /// The preprocessing sample takes at most half the cache budget (and 16 M values), so streamed training stays
+    /// within <see cref="BatchNormMlpOptionsBase.MaximumCacheMegabytes"/>; never fewer than 4,096 values.
+    /// </summary>
+    private static long SampleValues(BatchNormMlpOptionsBase o) =>
+        Math.Max(4096, Math.Min(1L << 24, o.MaximumCacheMegabytes * (1L << 20) / sizeof(float) / 2));
 
     /// <summary>A NaN/±∞ feature is an error: MissingValues = Throw, or the older ThrowOnNonFiniteFeatures.</summary>
     public static bool ThrowsOnNonFinite(BatchNormMlpOptionsBase o) => o.ThrowOnNonFiniteFeatures || o.MissingValues == MissingValueHandling.Throw;
