@@ -6,10 +6,37 @@ namespace BnMlNet.Engine;
 /// training labels. After training it is folded into the output layer (W ← s·W, b ← s·b + μ), so the frozen network
 /// answers in the label's own units and every scoring path (Transform, PredictionEngine, ONNX) applies it identically.
 /// </summary>
-/// <param name="Mean">μ = Σ w·y / Σ w.</param>
-/// <param name="Scale">s = √(Σ w·(y − μ)² / Σ w), &gt; 0.</param>
-public sealed record LabelScaling(double Mean, double Scale)
+/// <param name="Mean">μ = Σ w·y / Σ w (0 with <paramref name="LogLink"/>).</param>
+/// <param name="Scale">s = √(Σ w·(y − μ)² / Σ w), &gt; 0; with <paramref name="LogLink"/> the weighted mean label.</param>
+/// <param name="LogLink">
+/// Poisson's log link: t = y/s (no centering, counts stay ≥ 0), and the fold adds log s to the output bias, since
+/// e^(ŷ + log s) = s·e^ŷ.
+/// </param>
+public sealed record LabelScaling(double Mean, double Scale, bool LogLink = false)
 {
+    /// <summary>
+    /// For the Poisson head: checks every label is ≥ 0 and finite, and measures s = Σ w·y / Σ w.
+    /// </summary>
+    /// <exception cref="ArgumentException">A label is negative or not finite, or every weighted label is 0.</exception>
+    public static LabelScaling FitPoisson(IMiniBatchSource data)
+    {
+        PoissonLabels.Check(data, "training");
+        double sw = 0, swy = 0;
+        foreach (var b in data.GetBatches(4096, null))
+        {
+            var y = b.Labels.Span;
+            var w = b.Weights is { } ws ? ws.Span : default;
+            for (int i = 0; i < b.Rows; i++)
+            {
+                double wi = w.IsEmpty ? 1 : w[i];
+                sw += wi;
+                swy += wi * y[i];
+            }
+        }
+        if (!(sw > 0 && swy > 0)) throw new ConstantLabelException(0f);
+        return new LabelScaling(0, swy / sw, LogLink: true);
+    }
+
     /// <summary>
     /// Measures μ and s over one pass of <paramref name="data"/> (two-pass mean then spread, in double).
     /// </summary>
@@ -75,16 +102,20 @@ public sealed record LabelScaling(double Mean, double Scale)
         var last = layers[^1];
         if (last.Bias is null || last.BatchNorm is not null)
             throw new InvalidOperationException("The output layer must have a bias and no batch norm to carry the label scaling.");
-        var weights = last.Weights.Select(w => (float)(w * Scale)).ToArray();
-        var bias = last.Bias.Select(b => (float)(b * Scale + Mean)).ToArray();
+        var weights = LogLink ? last.Weights.ToArray() : last.Weights.Select(w => (float)(w * Scale)).ToArray();
+        var bias = LogLink ? last.Bias.Select(b => (float)(b + Math.Log(Scale))).ToArray() : last.Bias.Select(b => (float)(b * Scale + Mean)).ToArray();
         layers[^1] = new DenseLayerParameters(last.InputSize, last.OutputSize, weights, bias, null, last.Placement, last.Activation);
         return new InferenceNetwork(layers, network.InputBatchNorm, network.LeakyReluSlope);
     }
 
-    /// <summary>An epoch report in the label's units: squared-error losses × s², RMSE × s.</summary>
-    public EpochReport ToLabelUnits(EpochReport report)
+    /// <summary>
+    /// An epoch report in the label's units: RMSE × s always; the losses × s² for squared error. Huber and Poisson
+    /// losses have no such map and stay in the units trained on (Huber's δ = 1 standard deviation; Poisson on y/s).
+    /// </summary>
+    public EpochReport ToLabelUnits(EpochReport report, LossKind loss = LossKind.SquaredError)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (loss != LossKind.SquaredError) return report with { ValidationMetric = report.ValidationMetric * Scale };
         double s2 = Scale * Scale;
         return report with
         {
@@ -128,3 +159,23 @@ public sealed class ConstantLabelException : ArgumentException
     /// <summary>The value every row has.</summary>
     public float Value { get; }
 }
+
+/// <summary>Poisson's labels are counts (or rates): finite and ≥ 0.</summary>
+internal static class PoissonLabels
+{
+    /// <exception cref="ArgumentException">A label is negative or not finite.</exception>
+    public static void Check(IMiniBatchSource data, string which)
+    {
+        long row = 0;
+        foreach (var b in data.GetBatches(4096, null))
+        {
+            var y = b.Labels.Span;
+            for (int i = 0; i < b.Rows; i++, row++)
+                if (!(y[i] >= 0) || !float.IsFinite(y[i]))
+                    throw new InvalidLabelException($"The Poisson loss needs labels ≥ 0 (counts or rates), but usable {which} row {row + 1} has {y[i]}.");
+        }
+    }
+}
+
+/// <summary>A label the chosen head cannot take (e.g. a negative count for the Poisson loss).</summary>
+public sealed class InvalidLabelException(string message) : ArgumentException(message);

@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Losses;
 using BnMlNet.Engine.Training;
 
 namespace BnMlNet.Engine;
@@ -50,22 +51,29 @@ internal sealed class TrainingPlan
             if (validation is not null) validation = PreprocessedSource.Over(validation, preprocessor);
         }
         LabelScaling? scaling = null;
+        if (loss == LossKind.Poisson)
+        {
+            PoissonLabels.Check(train, "training");
+            if (validation is not null) PoissonLabels.Check(validation, "validation");
+        }
         if (settings.StandardizeLabel)
         {
-            if (loss != LossKind.SquaredError)
-                throw new ArgumentException($"StandardizeLabel applies to the squared-error regression head, not to {loss}.", nameof(settings));
-            scaling = LabelScaling.Fit(train);
+            if (!LossFunction.IsRegression(loss))
+                throw new ArgumentException($"StandardizeLabel applies to the regression heads, not to {loss}.", nameof(settings));
+            scaling = loss == LossKind.Poisson ? LabelScaling.FitPoisson(train) : LabelScaling.Fit(train);
             train = scaling.Apply(train);
             if (validation is not null) validation = scaling.Apply(validation);
         }
-        return new TrainingPlan(train, validation, scaling, preprocessor) { HeldOut = heldOut };
+        return new TrainingPlan(train, validation, scaling, preprocessor) { HeldOut = heldOut, _loss = loss };
     }
 
     /// <summary>The early-stopping threshold in the units the network trains in (the user gives it in label units).</summary>
-    public double MinDelta(double minDelta) => Scaling is null ? minDelta : minDelta / (Scaling.Scale * Scaling.Scale);
+    public double MinDelta(double minDelta) => Scaling is null || _loss != LossKind.SquaredError ? minDelta : minDelta / (Scaling.Scale * Scaling.Scale);
 
     /// <summary>An epoch report in the label's units.</summary>
-    public EpochReport Report(EpochReport report) => Scaling is null ? report : Scaling.ToLabelUnits(report);
+    public EpochReport Report(EpochReport report) => Scaling is null ? report : Scaling.ToLabelUnits(report, _loss);
+
+    private LossKind _loss { get; init; }
 
     /// <summary>The frozen network in the label's units.</summary>
     public InferenceNetwork Finish(InferenceNetwork network) => Scaling is null ? network : Scaling.Fold(network);

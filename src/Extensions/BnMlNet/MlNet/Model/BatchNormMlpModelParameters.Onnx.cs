@@ -71,7 +71,14 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
             }
             default: // [Score]
                 _host.Check(outputNames.Length == 1, $"Regression ONNX export expects 1 output, got {outputNames.Length}.");
-                NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, outputNames[0]);
+                if (!ExponentialScore)
+                {
+                    NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, outputNames[0]);
+                    return true;
+                }
+                string logRate = graph.Scratch("LogRate");
+                NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, logRate);
+                graph.Node("Exp", outputNames[0], logRate);   // Poisson's log link
                 return true;
         }
     }

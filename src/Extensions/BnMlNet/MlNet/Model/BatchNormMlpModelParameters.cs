@@ -29,8 +29,11 @@ public sealed partial class BatchNormMlpModelParameters
     private readonly IHost _host;
 
     internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history,
-        FeaturePreprocessor? preprocessing = null)
+        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false)
     {
+        ExponentialScore = exponentialScore;
+        if (exponentialScore && task != ModelTask.Regression)
+            throw new ArgumentException($"Only a regression model can have an exponential score, not a {task} model.", nameof(exponentialScore));
         _host = env.Register(LoaderSignature);
         Task = task;
         Network = network;
@@ -58,6 +61,12 @@ public sealed partial class BatchNormMlpModelParameters
     /// saved in format version 1). Its outputs are the network's inputs.
     /// </summary>
     public FeaturePreprocessor? Preprocessing { get; }
+
+    /// <summary>
+    /// True for regression with the Poisson loss (log link): the network's output is the log of the rate and
+    /// Score = e^output. <see cref="Predict"/> returns the raw output, the log-rate.
+    /// </summary>
+    public bool ExponentialScore { get; }
 
     /// <summary>The number of features the model expects.</summary>
     public int FeatureCount => Preprocessing?.InputSize ?? Network.InputSize;
@@ -93,7 +102,7 @@ public sealed partial class BatchNormMlpModelParameters
         return output;
     }
 
-    internal RowScorer CreateRowScorer() => new(Network, Preprocessing);
+    internal RowScorer CreateRowScorer() => new(Network, Preprocessing, ExponentialScore);
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BNMLPMOD",
@@ -108,7 +117,7 @@ public sealed partial class BatchNormMlpModelParameters
         _host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
-        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory, Preprocessing));
+        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory, Preprocessing, ExponentialScore));
     }
 
     private static BatchNormMlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -117,6 +126,6 @@ public sealed partial class BatchNormMlpModelParameters
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
         var payload = ModelPayloadReader.Read(ctx.Reader);
-        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History, payload.Preprocessor);
+        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History, payload.Preprocessor, payload.ExponentialScore);
     }
 }

@@ -4,4 +4,4 @@ using BnMlNet.MlNet.Model;
 namespace BnMlNet.MlNet.Persistence;
 
 /// <summary>Everything a saved BatchNormMlp model holds, independent of how it is framed in the zip.</summary>
-internal sealed record ModelPayload(ModelTask Task, InferenceNetwork Network, IReadOnlyList<EpochReport> History, FeaturePreprocessor? Preprocessor = null);
+internal sealed record ModelPayload(ModelTask Task, InferenceNetwork Network, IReadOnlyList<EpochReport> History, FeaturePreprocessor? Preprocessor = null, bool ExponentialScore = false);

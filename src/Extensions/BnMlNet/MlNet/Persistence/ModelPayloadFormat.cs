@@ -13,13 +13,14 @@ namespace BnMlNet.MlNet.Persistence;
 ///         float32[in·out] weights; bool has bias; [float32[out]]; bool has BN; [BN block]
 ///     int32 history count; per epoch: int32 epoch; float64 train loss, validation loss (NaN = none),
 ///         validation metric (NaN = none); string metric name; float64 seconds; float64 learning rate
-///     version 2 only: bool has preprocessing; [preprocessing block]
+///     version 2 only: bool has preprocessing; [preprocessing block]; bool exponential score (Poisson's log link)
 /// byte[32] SHA-256 of the payload
 /// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
 /// preprocessing block: int32 input size; bool smooth clip; float32[input] fill, minimum, maximum, center, inverse scale;
 ///     int32 indicator count; int32[count] indicator inputs (ascending)
 /// float arrays are written as int32 count followed by the values.
-/// A model without preprocessing is written as version 1, byte for byte as before version 2 existed.
+/// A model without preprocessing and with an identity score is written as version 1, byte for byte as before
+/// version 2 existed.
 /// </code>
 /// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
 /// before anything is allocated.

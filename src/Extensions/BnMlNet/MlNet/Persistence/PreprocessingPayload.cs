@@ -5,9 +5,10 @@ namespace BnMlNet.MlNet.Persistence;
 /// <summary>The preprocessing block of payload format version 2 (layout in <see cref="ModelPayloadFormat"/>).</summary>
 internal static class PreprocessingPayload
 {
-    public static void Write(BinaryWriter w, FeaturePreprocessor p)
+    public static void Write(BinaryWriter w, FeaturePreprocessor? p)
     {
-        w.Write(true);
+        w.Write(p is not null);
+        if (p is null) return;
         w.Write(p.InputSize);
         w.Write(p.SmoothClip);
         foreach (var values in new[] { p.Fill, p.Minimum, p.Maximum, p.Center, p.InverseScale })

@@ -16,8 +16,11 @@ internal sealed class RowScorer
     private readonly float[] _input;
     private readonly float[] _output;
 
-    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null)
+    private readonly bool _exponential;
+
+    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false)
     {
+        _exponential = exponential;
         _network = network;
         _preprocessor = preprocessor;
         _prepared = preprocessor is null ? [] : new float[preprocessor.OutputSize];
@@ -26,8 +29,16 @@ internal sealed class RowScorer
         _output = new float[network.OutputSize];
     }
 
-    /// <summary>The raw head outputs (logits, or the regression value) for one row.</summary>
+    /// <summary>The head outputs for one row: logits, or the regression value (e^output under Poisson's log link).</summary>
     public ReadOnlySpan<float> Score(in VBuffer<float> features)
+    {
+        var raw = Raw(in features);
+        if (!_exponential) return raw;
+        _output[0] = MathF.Exp(raw[0]);
+        return _output;
+    }
+
+    private ReadOnlySpan<float> Raw(in VBuffer<float> features)
     {
         if (features.Length != _input.Length)
             throw new InvalidOperationException(

@@ -69,7 +69,8 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
 
         var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs);
         var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next());
-        var trainer = new NetworkTrainer(spec, EngineSettings.Loss(Task), settings);
+        var loss = RecipeSettings.Loss(TrainerOptions, Task);
+        var trainer = new NetworkTrainer(spec, loss, settings);
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TrainerOptions.CancellationToken);
         using var poll = new Timer(_ => { if (IsCanceled()) cancellation.Cancel(); }, null, 50, 50);
@@ -81,7 +82,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
-        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor);
+        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson);
     }
 
     private ReadResult Read(IDataView data, IChannel ch, string which)

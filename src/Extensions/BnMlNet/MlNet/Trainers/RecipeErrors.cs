@@ -17,6 +17,10 @@ internal static class RecipeErrors
         {
             throw new InvalidOperationException($"Label column '{labelColumn}': {e.Message}", e);
         }
+        catch (InvalidLabelException e)
+        {
+            throw new InvalidOperationException($"Label column '{labelColumn}': {e.Message}", e);
+        }
     }
 }
 

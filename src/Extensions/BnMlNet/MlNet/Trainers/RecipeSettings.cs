@@ -1,3 +1,4 @@
+using BnMlNet.MlNet.Model;
 using BnMlNet.Engine;
 
 namespace BnMlNet.MlNet.Trainers;
@@ -55,6 +56,8 @@ internal static class RecipeSettings
             if (!cw.Any(v => v > 0))
                 throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw.Length, "ClassWeights needs at least one weight > 0.");
         }
+        if (o is BatchNormMlpRegressionTrainer.Options r && !Enum.IsDefined(r.Loss))
+            throw new ArgumentOutOfRangeException(nameof(r.Loss), r.Loss, $"{nameof(r.Loss)} has no member {r.Loss}.");
         if (!Enum.IsDefined(o.NumericScaling))
             throw new ArgumentOutOfRangeException(nameof(o.NumericScaling), o.NumericScaling, $"{nameof(o.NumericScaling)} has no member {o.NumericScaling}.");
         if (!Enum.IsDefined(o.MissingValues))
@@ -68,4 +71,12 @@ internal static class RecipeSettings
             throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw.Length,
                 $"ClassWeights has {cw.Length} entries, but the label column '{labelColumn}' has {outputs} classes; give one weight per class, in key order.");
     }
+
+    /// <summary>The engine head: the task's, or the regression <see cref="BatchNormMlpRegressionTrainer.Options.Loss"/>.</summary>
+    public static LossKind Loss(BatchNormMlpOptionsBase o, ModelTask task) => o switch
+    {
+        BatchNormMlpRegressionTrainer.Options { Loss: RegressionLoss.Poisson } => LossKind.Poisson,
+        BatchNormMlpRegressionTrainer.Options { Loss: RegressionLoss.Huber } => LossKind.Huber,
+        _ => EngineSettings.Loss(task),
+    };
 }
