@@ -45,8 +45,18 @@ public sealed class RecipeEvidenceRun
         ("+ Robust, no input BN", o => { RecipeOff.Apply(o); Standardize(o); o.NumericScaling = NumericScaling.Robust; o.InputBatchNorm = false; }),
     ];
 
+    /// <summary>The anchors' regularization on top of the recipe's defaults (robust scaling, hold-out 0.2, 100 epochs, patience 16).</summary>
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round4 =
+    [
+        ("defaults", _ => { }),
+        ("+ AdamW lr 2e-3, decay 1e-4, batch 256, dropout 0.1", o => Anchor(o, LearningRateSchedule.Constant)),
+        ("+ AdamW decay 1e-4", o => { o.Optimizer = OptimizerKind.AdamW; o.WeightDecay = 1e-4f; }),
+        ("+ dropout 0.1", o => o.DropoutRate = 0.1f),
+        ("+ batch 256, lr 2e-3", o => { o.BatchSize = 256; o.LearningRate = 2e-3f; }),
+    ];
+
     private static (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Configurations =>
-        Environment.GetEnvironmentVariable("BNMLNET_RECIPE_ROUND") switch { "2" => Round2, "3" => Round3, _ => Round1 };
+        Environment.GetEnvironmentVariable("BNMLNET_RECIPE_ROUND") switch { "2" => Round2, "3" => Round3, "4" => Round4, _ => Round1 };
 
     private static void HoldOut(BatchNormMlpOptionsBase o, int epochs, int patience)
     {
