@@ -1,4 +1,5 @@
-using BnMlNet.MlNet.Model;
+using BnMlNet.Engine;
+using BnMlNet.MlNet;
 using BnMlNet.MlNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;

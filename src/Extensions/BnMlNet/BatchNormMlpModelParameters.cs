@@ -1,5 +1,5 @@
 using BnMlNet.Engine;
-using BnMlNet.MlNet.Model;
+using BnMlNet.MlNet;
 using BnMlNet.MlNet.Persistence;
 using BnMlNet.MlNet.Scoring;
 using Microsoft.ML;

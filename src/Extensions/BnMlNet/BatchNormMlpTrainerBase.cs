@@ -1,6 +1,6 @@
 using BnMlNet.Engine;
 using BnMlNet.MlNet.Data;
-using BnMlNet.MlNet.Model;
+using BnMlNet.MlNet;
 using BnMlNet.MlNet.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -34,12 +34,4 @@ internal static class SpecialFunctions
 
     /// <summary>softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), overflow-free.</summary>
     public static double Softplus(double x) => Math.Max(x, 0.0) + Log1p(Math.Exp(-Math.Abs(x)));
-
-    /// <summary>σ(x) = 1 / (1 + e^(−x)), evaluated on the side where the exponential cannot overflow.</summary>
-    public static double Sigmoid(double x)
-    {
-        if (x >= 0) return 1.0 / (1.0 + Math.Exp(-x));
-        double e = Math.Exp(x);
-        return e / (1.0 + e);
-    }
 }

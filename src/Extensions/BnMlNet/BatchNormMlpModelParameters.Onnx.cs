@@ -1,4 +1,4 @@
-using BnMlNet.MlNet.Model;
+using BnMlNet.MlNet;
 using BnMlNet.MlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -34,7 +34,7 @@ internal static class Activations
                 TensorPrimitives.Tanh(x, y);
                 break;
             case Activation.Sigmoid: // 1/(1 + e^−x)
-                for (int i = 0; i < n; i++) y[i] = (float)SpecialFunctions.Sigmoid(x[i]);
+                for (int i = 0; i < n; i++) y[i] = (float)HeadFunctions.Sigmoid<double>(x[i]);
                 break;
             case Activation.Gelu: // 0.5·x·(1 + erf(x/√2)), exact
                 for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(0.5 * v * (1.0 + SpecialFunctions.Erf(v * InvSqrt2))); }
@@ -43,7 +43,7 @@ internal static class Activations
                 for (int i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : (float)(Math.Exp(v) - 1.0); }
                 break;
             case Activation.Silu: // x·σ(x)
-                for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(v * SpecialFunctions.Sigmoid(v)); }
+                for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(v * HeadFunctions.Sigmoid<double>(v)); }
                 break;
             case Activation.Softplus: // ln(1 + eˣ)
                 for (int i = 0; i < n; i++) y[i] = (float)SpecialFunctions.Softplus(x[i]);
@@ -91,12 +91,12 @@ internal static class Activations
                 for (int i = 0; i < n; i++)
                 {
                     double v = x[i];
-                    double s = SpecialFunctions.Sigmoid(v);
+                    double s = HeadFunctions.Sigmoid<double>(v);
                     dx[i] = (float)(dy[i] * s * (1.0 + v * (1.0 - s)));
                 }
                 break;
             case Activation.Softplus: // f′ = σ(x)
-                for (int i = 0; i < n; i++) dx[i] = (float)(dy[i] * SpecialFunctions.Sigmoid(x[i]));
+                for (int i = 0; i < n; i++) dx[i] = (float)(dy[i] * HeadFunctions.Sigmoid<double>(x[i]));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");

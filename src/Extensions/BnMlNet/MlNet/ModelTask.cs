@@ -1,4 +1,4 @@
-namespace BnMlNet.MlNet.Model;
+namespace BnMlNet.MlNet;
 
 /// <summary>The machine-learning task a model was trained for; it decides the head and the scorer's columns.</summary>
 internal enum ModelTask

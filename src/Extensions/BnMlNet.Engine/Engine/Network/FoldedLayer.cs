@@ -1,14 +1,20 @@
 namespace BnMlNet.Engine.Network;
 
 /// <summary>
-/// One inference layer with batch norm folded in: y = act(W'·x + b'), W' [Out×In] row-major.
+/// One inference layer with batch norm folded in: y = act(W'·x + b'), W' [Out×In] row-major. Public engine entry
+/// point for exporters (the ONNX export writes a folded graph from these); <see cref="Fold"/> makes them.
 /// </summary>
-internal sealed class FoldedLayer(int inputSize, int outputSize, float[] weights, float[] bias, Activation activation)
+public sealed class FoldedLayer(int inputSize, int outputSize, float[] weights, float[] bias, Activation activation)
 {
+    /// <summary>Width of the layer's input.</summary>
     public int InputSize { get; } = inputSize;
+    /// <summary>Width of the layer's output.</summary>
     public int OutputSize { get; } = outputSize;
+    /// <summary>The folded weights W' [Out×In], row-major.</summary>
     public float[] Weights { get; } = weights;
+    /// <summary>The folded bias b' [Out] (zeros where the layer had neither a bias nor a batch norm shift).</summary>
     public float[] Bias { get; } = bias;
+    /// <summary>The activation applied after W'·x + b'.</summary>
     public Activation Activation { get; } = activation;
 
     /// <summary>
@@ -18,6 +24,12 @@ internal sealed class FoldedLayer(int inputSize, int outputSize, float[] weights
     /// After the activation (or on the raw input), the affine map goes into the NEXT layer's input:
     /// W'·(s·h + t) + b' = (W'·diag(s))·h + (W'·t + b'). An affine left after the last layer is returned separately.
     /// </summary>
+    /// <param name="layers">The network's layers in order (<see cref="InferenceNetwork.Layers"/>).</param>
+    /// <param name="inputBatchNorm">The batch norm on the raw input, if any.</param>
+    /// <param name="outputAffine">y = Scale·x + Shift still to apply after the last layer (a batch norm after the
+    /// last activation), or null.</param>
+    /// <returns>One folded layer per dense layer; evaluating them in order (then <paramref name="outputAffine"/>)
+    /// gives the network's output up to float rounding.</returns>
     public static FoldedLayer[] Fold(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm,
         out (float[] Scale, float[] Shift)? outputAffine)
     {

@@ -30,6 +30,6 @@ internal static class BinaryLogLoss
     {
         double weightSum = LossReduction.WeightSum(weights, batch);
         for (int i = 0; i < batch; i++)
-            dLogits[i] = LossReduction.RowScale(weights, i, weightSum) * (float)(SpecialFunctions.Sigmoid(logits[i]) - labels[i]);
+            dLogits[i] = LossReduction.RowScale(weights, i, weightSum) * (float)(HeadFunctions.Sigmoid<double>(logits[i]) - labels[i]);
     }
 }
