@@ -39,12 +39,12 @@ public abstract class BatchNormMlpOptionsBase
     /// </summary>
     public bool InputBatchNorm = true;
 
-    /// <summary>The probability of dropping a hidden unit in training (inverted dropout). 0 turns dropout off.</summary>
+    /// <summary>The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.</summary>
     public float DropoutRate;
 
     // ---- Training ----
 
-    /// <summary>Rows per mini-batch. A last batch that would have fewer than 2 rows is merged into the one before it.</summary>
+    /// <summary>Rows per mini-batch (at least 2). A last batch that would have fewer than 2 rows is merged into the one before it.</summary>
     public int BatchSize = 128;
 
     /// <summary>Passes over the training data.</summary>
@@ -56,10 +56,10 @@ public abstract class BatchNormMlpOptionsBase
     /// <summary>The base learning rate. 0 is allowed: nothing is learned, but batch-norm statistics are still collected.</summary>
     public float LearningRate = 1e-3f;
 
-    /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/> (0 turns it off). In [0, 1].</summary>
+    /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/> (0 turns it off). In [0, 1).</summary>
     public float Momentum = 0.9f;
 
-    /// <summary>Use Nesterov momentum with <see cref="OptimizerKind.Sgd"/>.</summary>
+    /// <summary>Use Nesterov momentum with <see cref="OptimizerKind.Sgd"/>; needs <see cref="Momentum"/> &gt; 0.</summary>
     public bool Nesterov;
 
     /// <summary>
@@ -74,7 +74,7 @@ public abstract class BatchNormMlpOptionsBase
     /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: epochs between two decays.</summary>
     public int LearningRateStepEpochs = 10;
 
-    /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: the factor applied at each decay.</summary>
+    /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: the factor applied at each decay, in (0, 1].</summary>
     public float LearningRateStepFactor = 0.1f;
 
     /// <summary>Clip the gradient to this global L2 norm. 0 turns clipping off.</summary>
@@ -82,7 +82,7 @@ public abstract class BatchNormMlpOptionsBase
 
     // ---- Batch normalization ----
 
-    /// <summary>PyTorch's momentum m: running = (1 − m)·running + m·batch. Keras' and ONNX's momentum is 1 − m (0.9 here).</summary>
+    /// <summary>PyTorch's momentum m in (0, 1]: running = (1 − m)·running + m·batch. Keras' and ONNX's momentum is 1 − m (0.9 here).</summary>
     public float BatchNormMomentum = 0.1f;
 
     /// <summary>ε in x̂ = (x − μ)/√(σ² + ε).</summary>

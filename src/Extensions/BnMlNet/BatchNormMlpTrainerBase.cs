@@ -51,6 +51,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
     /// <inheritdoc/>
     protected override BatchNormMlpModelParameters TrainModelCore(TrainContext context)
     {
+        OptionsValidator.Validate(TrainerOptions);   // again: the options object may have changed since creation
         using var ch = Host.Start("Training BatchNormMlp");
         int outputs = OutputCount(context.TrainingSet.Data.Schema);
         var train = Read(context.TrainingSet.Data, ch, "training");

@@ -274,7 +274,7 @@ public sealed class BadInputTests
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
             () => ml.BinaryClassification.Trainers.BatchNormMlp(Small(o => o.MaximumCacheMegabytes = -1)));
         Assert.AreEqual(nameof(BatchNormMlpOptionsBase.MaximumCacheMegabytes), error.ParamName);
-        StringAssert.Contains(error.Message, "must be 0 (always stream) or positive");
+        StringAssert.Contains(error.Message, "must be at least 0 (0 always streams)");
     }
 
     private sealed class BinaryScore

@@ -32,21 +32,18 @@ public sealed record NetworkSpec(
     /// </summary>
     public bool KeepBiasBeforeBatchNorm { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field and its range (<see cref="SettingRules"/>).</summary>
     public void Validate()
     {
-        if (InputSize < 1) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "InputSize must be at least 1.");
+        SettingRules.InputSize.Check(InputSize, nameof(InputSize));
         if (HiddenSizes is null) throw new ArgumentNullException(nameof(HiddenSizes));
         for (int i = 0; i < HiddenSizes.Count; i++)
-            if (HiddenSizes[i] < 1)
-                throw new ArgumentOutOfRangeException(nameof(HiddenSizes), HiddenSizes[i], $"HiddenSizes[{i}] must be at least 1.");
-        if (OutputSize < 1) throw new ArgumentOutOfRangeException(nameof(OutputSize), OutputSize, "OutputSize must be at least 1.");
-        if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "Unknown activation.");
-        if (!Enum.IsDefined(Placement)) throw new ArgumentOutOfRangeException(nameof(Placement), Placement, "Unknown batch-norm placement.");
-        if (!float.IsFinite(LeakyReluSlope) || LeakyReluSlope < 0)
-            throw new ArgumentOutOfRangeException(nameof(LeakyReluSlope), LeakyReluSlope, "LeakyReluSlope must be finite and non-negative.");
-        if (!(DropoutRate >= 0f && DropoutRate < 1f))
-            throw new ArgumentOutOfRangeException(nameof(DropoutRate), DropoutRate, "DropoutRate must be in [0, 1).");
+            SettingRules.HiddenSize.CheckElement(HiddenSizes[i], nameof(HiddenSizes), i);
+        SettingRules.OutputSize.Check(OutputSize, nameof(OutputSize));
+        SettingRules.CheckDefined(Activation, nameof(Activation));
+        SettingRules.CheckDefined(Placement, nameof(Placement));
+        SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
+        SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
     }
 
     /// <summary>Also checks that <see cref="OutputSize"/> fits the head: 1 for binary and regression, ≥ 2 for multiclass.</summary>

@@ -6,9 +6,9 @@ namespace BnMlNet.Engine;
 /// </summary>
 public sealed class TrainingSettings
 {
-    /// <summary>Rows per mini-batch (≥ 1; batch norm needs ≥ 2). A last batch of one row is merged into the one before it. Default 128.</summary>
+    /// <summary>Rows per mini-batch (≥ 2: batch norm needs 2 rows for a variance). A last batch of one row is merged into the one before it. Default 128.</summary>
     public int BatchSize { get; set; } = 128;
-    /// <summary>Passes over the training data (≥ 0). Default 10.</summary>
+    /// <summary>Passes over the training data (≥ 1). Default 10.</summary>
     public int Epochs { get; set; } = 10;
     /// <summary>The update rule. Default <see cref="OptimizerKind.Adam"/>.</summary>
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
@@ -62,36 +62,35 @@ public sealed class TrainingSettings
     /// <summary>With early stopping on, return the model of the best epoch rather than the last. Default true.</summary>
     public bool RestoreBestModel { get; set; } = true;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid property.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> (<see cref="ArgumentException"/> for Nesterov without momentum)
+    /// naming the first invalid property and its allowed range, as written in <see cref="SettingRules"/>.
+    /// </summary>
     public void Validate()
     {
-        static void Check(bool ok, string name, object value, string rule)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}.");
-        }
-        Check(BatchSize >= 2, nameof(BatchSize), BatchSize, "must be at least 2 (batch normalization needs 2 rows to measure a variance)");
-        Check(Epochs >= 0, nameof(Epochs), Epochs, "must be non-negative");
-        Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is not a known optimizer");
-        Check(float.IsFinite(LearningRate) && LearningRate >= 0, nameof(LearningRate), LearningRate, "must be finite and non-negative");
-        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
-        Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
-        Check(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
-        Check(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), Beta2, "must be in [0, 1)");
-        Check(float.IsFinite(AdamEpsilon) && AdamEpsilon > 0, nameof(AdamEpsilon), AdamEpsilon, "must be positive");
-        Check(float.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and non-negative");
-        Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "is not a known schedule");
-        Check(StepSizeEpochs >= 1, nameof(StepSizeEpochs), StepSizeEpochs, "must be at least 1");
-        Check(StepGamma > 0 && StepGamma <= 1, nameof(StepGamma), StepGamma, "must be in (0, 1]");
-        Check(OneCycleWarmupFraction > 0 && OneCycleWarmupFraction < 1, nameof(OneCycleWarmupFraction), OneCycleWarmupFraction, "must be in (0, 1)");
-        Check(float.IsFinite(OneCycleInitialDivisor) && OneCycleInitialDivisor >= 1, nameof(OneCycleInitialDivisor), OneCycleInitialDivisor, "must be at least 1");
-        Check(float.IsFinite(OneCycleFinalDivisor) && OneCycleFinalDivisor >= 1, nameof(OneCycleFinalDivisor), OneCycleFinalDivisor, "must be at least 1");
-        Check(float.IsFinite(GradientClipNorm) && GradientClipNorm >= 0, nameof(GradientClipNorm), GradientClipNorm, "must be finite and non-negative");
-        Check(BatchNormMomentum > 0 && BatchNormMomentum <= 1, nameof(BatchNormMomentum), BatchNormMomentum, "must be in (0, 1]");
-        Check(float.IsFinite(BatchNormEpsilon) && BatchNormEpsilon > 0, nameof(BatchNormEpsilon), BatchNormEpsilon, "must be positive");
-        Check(Enum.IsDefined(RunningStatistics), nameof(RunningStatistics), RunningStatistics, "is not a known mode");
-        Check(Threads >= 1, nameof(Threads), Threads, "must be at least 1");
-        Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be non-negative");
-        Check(float.IsFinite(EarlyStoppingMinDelta) && EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "must be finite and non-negative");
+        SettingRules.BatchSize.Check(BatchSize, nameof(BatchSize));
+        SettingRules.Epochs.Check(Epochs, nameof(Epochs));
+        SettingRules.CheckDefined(Optimizer, nameof(Optimizer));
+        SettingRules.LearningRate.Check(LearningRate, nameof(LearningRate));
+        SettingRules.Momentum.Check(Momentum, nameof(Momentum));
+        SettingRules.CheckNesterov(Nesterov, Momentum, nameof(Nesterov), nameof(Momentum));
+        SettingRules.Beta1.Check(Beta1, nameof(Beta1));
+        SettingRules.Beta2.Check(Beta2, nameof(Beta2));
+        SettingRules.AdamEpsilon.Check(AdamEpsilon, nameof(AdamEpsilon));
+        SettingRules.WeightDecay.Check(WeightDecay, nameof(WeightDecay));
+        SettingRules.CheckDefined(Schedule, nameof(Schedule));
+        SettingRules.StepEpochs.Check(StepSizeEpochs, nameof(StepSizeEpochs));
+        SettingRules.StepFactor.Check(StepGamma, nameof(StepGamma));
+        SettingRules.OneCycleWarmupFraction.Check(OneCycleWarmupFraction, nameof(OneCycleWarmupFraction));
+        SettingRules.OneCycleInitialDivisor.Check(OneCycleInitialDivisor, nameof(OneCycleInitialDivisor));
+        SettingRules.OneCycleFinalDivisor.Check(OneCycleFinalDivisor, nameof(OneCycleFinalDivisor));
+        SettingRules.GradientClipNorm.Check(GradientClipNorm, nameof(GradientClipNorm));
+        SettingRules.BatchNormMomentum.Check(BatchNormMomentum, nameof(BatchNormMomentum));
+        SettingRules.BatchNormEpsilon.Check(BatchNormEpsilon, nameof(BatchNormEpsilon));
+        SettingRules.CheckDefined(RunningStatistics, nameof(RunningStatistics));
+        SettingRules.Threads.Check(Threads, nameof(Threads));
+        SettingRules.EarlyStoppingPatience.Check(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        SettingRules.EarlyStoppingMinDelta.Check(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
     }
 
     /// <summary>A copy (so a run is not affected by later changes).</summary>
