@@ -11,7 +11,7 @@ namespace BnMlNet.Tests.Reliability;
 /// MlNet/OptionsValidationTests.
 /// </summary>
 [TestClass]
-public sealed class BadInputTests
+public sealed class BadTrainingDataTests
 {
     private sealed class VariableRow { [VectorType] public float[] Features { get; set; } = [1, 2]; public bool Label { get; set; } }
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace BnMlNet.Tests.Reliability;
+namespace BnMlNet.Tests.Persistence;
 
 /// <summary>Opens an ML.NET model zip, finds our model entry, and writes changed copies of it.</summary>
 internal static class ModelZip

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using BnMlNet.Tests.Reliability;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace BnMlNet.Tests.Reliability;
+namespace BnMlNet.Tests.Persistence;
 
 /// <summary>
 /// Damaged and foreign model files: every load ends in a clear exception (or, when the damage touched nothing that

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace BnMlNet.Tests.Reliability;
+namespace BnMlNet.Tests.Persistence;
 
 /// <summary>
 /// A bounded fuzz of our model entry inside the zip: 2,000 mutations from a fixed seed. Every load must fail clearly

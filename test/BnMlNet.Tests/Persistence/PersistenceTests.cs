@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using BnMlNet.Tests.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace BnMlNet.Tests.MlNet;
+namespace BnMlNet.Tests.Persistence;
 
 /// <summary>Save with mlContext.Model.Save, load in this process and in a fresh one, and compare bit for bit.</summary>
 [TestClass]

@@ -4,7 +4,7 @@ namespace BnMlNet.Tests.Samples;
 
 /// <summary>Bad input fails with a clear message and a non-zero exit code; nothing the user has is overwritten.</summary>
 [TestClass]
-public sealed class BadInputTests
+public sealed class CommandLineBadInputTests
 {
     private static string _dir = "";
     private static string _model = "";
