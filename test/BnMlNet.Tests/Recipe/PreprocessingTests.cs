@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Preprocessing;
 using BnMlNet.Engine;
 using BnMlNet.Tests.Onnx;
 using BnMlNet.Tests.Reliability;
@@ -226,5 +227,15 @@ public sealed class PreprocessingTests
         { HiddenLayerSizes = [8], NumberOfEpochs = 3, Seed = 1, NumberOfThreads = 1 }).Fit(ml.Data.LoadFromEnumerable(rows));
         Assert.IsTrue(ReliabilityData.AllFinite(model.Model));
         Assert.IsTrue(model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>("Score").All(float.IsFinite));
+    }
+
+    [TestMethod]
+    public void AnUndefinedMissingValuesPolicyIsRejectedNamingTheOption()
+    {
+        // An adapter-only option (the engine never sees it), so OptionBoundaryTests' engine comparison does not apply.
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MLContext().BinaryClassification.Trainers.BatchNormMlp(
+            new BatchNormMlpBinaryTrainer.Options { MissingValues = (MissingValueHandling)5 }));
+        Assert.AreEqual(nameof(BatchNormMlpOptionsBase.MissingValues), e.ParamName);
+        StringAssert.Contains(e.Message, "must be one of Impute, Skip, Throw");
     }
 }

@@ -1,5 +1,5 @@
+using BnMlNet.Engine.Preprocessing;
 using BnMlNet.Engine;
-using BnMlNet.MlNet.Model;
 
 namespace BnMlNet.MlNet.Persistence;
 

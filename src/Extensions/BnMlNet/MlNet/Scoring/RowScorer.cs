@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Preprocessing;
 using BnMlNet.Engine;
 using Microsoft.ML.Data;
 

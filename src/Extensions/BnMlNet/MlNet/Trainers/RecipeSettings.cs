@@ -1,4 +1,5 @@
-using BnMlNet.MlNet.Model;
+using BnMlNet.Engine.Preprocessing;
+using BnMlNet.MlNet;
 using BnMlNet.Engine;
 
 namespace BnMlNet.MlNet.Trainers;
@@ -36,32 +37,26 @@ internal static class RecipeSettings
     /// <summary>Rows with NaN/±∞ features are kept and imputed by the model.</summary>
     public static bool KeepsNonFinite(BatchNormMlpOptionsBase o) => o.MissingValues == MissingValueHandling.Impute && !ThrowsOnNonFinite(o);
 
+    /// <summary>The recipe's options, against the engine's <see cref="SettingRules"/> under the names the user sets.</summary>
     public static void Validate(BatchNormMlpOptionsBase o)
     {
-        if (!(o.ValidationFraction >= 0 && o.ValidationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(o.ValidationFraction), o.ValidationFraction,
-                $"{nameof(o.ValidationFraction)} must be in [0, 1) (0 turns the validation hold-out off).");
-        if (o is BatchNormMlpBinaryTrainer.Options b)
+        SettingRules.ValidationFraction.Check(o.ValidationFraction, nameof(o.ValidationFraction));
+        SettingRules.CheckDefined(o.NumericScaling, nameof(o.NumericScaling));
+        SettingRules.CheckDefined(o.MissingValues, nameof(o.MissingValues));
+        switch (o)
         {
-            if (!(b.WeightOfPositiveExamples > 0 && float.IsFinite(b.WeightOfPositiveExamples)))
-                throw new ArgumentOutOfRangeException(nameof(b.WeightOfPositiveExamples), b.WeightOfPositiveExamples, $"{nameof(b.WeightOfPositiveExamples)} must be a finite number > 0.");
-            if (b.UnbalancedSets && b.WeightOfPositiveExamples != 1f)
-                throw new ArgumentException($"{nameof(b.UnbalancedSets)} sets the positive weight from the data; leave {nameof(b.WeightOfPositiveExamples)} at 1 or set {nameof(b.UnbalancedSets)} = false.", nameof(b.UnbalancedSets));
+            case BatchNormMlpBinaryTrainer.Options b:
+                SettingRules.WeightOfPositiveExamples.Check(b.WeightOfPositiveExamples, nameof(b.WeightOfPositiveExamples));
+                if (b.UnbalancedSets && b.WeightOfPositiveExamples != 1f)
+                    throw new ArgumentException($"{nameof(b.UnbalancedSets)} sets the positive weight from the data; leave {nameof(b.WeightOfPositiveExamples)} at 1 or set {nameof(b.UnbalancedSets)} = false.", nameof(b.UnbalancedSets));
+                break;
+            case BatchNormMlpMulticlassTrainer.Options { ClassWeights: { } cw }:
+                SettingRules.CheckClassWeights(cw, nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights));
+                break;
+            case BatchNormMlpRegressionTrainer.Options r:
+                SettingRules.CheckDefined(r.Loss, nameof(r.Loss));
+                break;
         }
-        if (o is BatchNormMlpMulticlassTrainer.Options { ClassWeights: { } cw })
-        {
-            for (int i = 0; i < cw.Length; i++)
-                if (!(cw[i] >= 0 && float.IsFinite(cw[i])))
-                    throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw[i], $"ClassWeights[{i}] is {cw[i]}; each class weight must be finite and ≥ 0.");
-            if (!cw.Any(v => v > 0))
-                throw new ArgumentOutOfRangeException(nameof(BatchNormMlpMulticlassTrainer.Options.ClassWeights), cw.Length, "ClassWeights needs at least one weight > 0.");
-        }
-        if (o is BatchNormMlpRegressionTrainer.Options r && !Enum.IsDefined(r.Loss))
-            throw new ArgumentOutOfRangeException(nameof(r.Loss), r.Loss, $"{nameof(r.Loss)} has no member {r.Loss}.");
-        if (!Enum.IsDefined(o.NumericScaling))
-            throw new ArgumentOutOfRangeException(nameof(o.NumericScaling), o.NumericScaling, $"{nameof(o.NumericScaling)} has no member {o.NumericScaling}.");
-        if (!Enum.IsDefined(o.MissingValues))
-            throw new ArgumentOutOfRangeException(nameof(o.MissingValues), o.MissingValues, $"{nameof(o.MissingValues)} has no member {o.MissingValues}.");
     }
 
     /// <summary>Class weights must match the label's classes (known only once the training schema is).</summary>

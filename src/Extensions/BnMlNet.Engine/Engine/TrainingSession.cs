@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using BnMlNet.Engine.Losses;
+using BnMlNet.Engine.Network;
+using BnMlNet.Engine.Optimizers;
+using BnMlNet.Engine.Training;
+
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// A training run that a caller drives step by step or epoch by epoch (research API; <see cref="NetworkTrainer.Train"/>
+/// uses it internally). It can snapshot the frozen network at any point; what the experiments read out of it (the
+/// values entering an activation, train-mode scoring, a Dense bias's gradient) is in <see cref="Research.SessionProbes"/>.
+/// Not thread-safe.
+/// </summary>
+/// <remarks>
+/// A mini-batch of fewer than 2 rows is merged into the batch before it; a lone batch of fewer than 2 rows (a data set
+/// of one row) is skipped: it never updates weights or statistics.
+/// </remarks>
+public sealed class TrainingSession
+{
+    private readonly TrainingSettings _settings;
+    private readonly IMiniBatchSource _train;
+    private readonly TrainableNetwork _network;
+    private readonly IOptimizer _optimizer;
+    private readonly LearningRateScheduler _scheduler;
+    private readonly BatchStager _stager;
+    private readonly Random? _shuffle;
+    private float[] _dOutputs = [];
+    private int _batchInEpoch;
+    private double _epochLossSum, _epochWeightSum;
+
+    internal TrainingSession(NetworkSpec spec, LossKind loss, TrainingSettings settings, IMiniBatchSource train)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(train);
+        spec.Validate(loss);
+        settings.Validate();
+        if (train.FeatureCount != spec.InputSize)
+            throw new ArgumentException($"The training data has {train.FeatureCount} features, the network takes {spec.InputSize}.", nameof(train));
+        Spec = spec;
+        Loss = loss;
+        _settings = settings.Clone();
+        _train = train;
+        _network = new TrainableNetwork(spec, (ulong)(long)_settings.Seed, _settings.BatchNormEpsilon, _settings.BatchNormMomentum, _settings.Threads);
+        int length = _network.Parameters.Length;
+        _optimizer = _settings.Optimizer switch
+        {
+            OptimizerKind.Sgd => new Sgd(length, _settings.Momentum, _settings.Nesterov, _settings.WeightDecay),
+            OptimizerKind.Adam => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: false, _settings.Threads),
+            _ => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: true, _settings.Threads),
+        };
+        StepsPerEpoch = CountSteps(train.RowCount, _settings.BatchSize);
+        _scheduler = new LearningRateScheduler(_settings.Schedule, _settings.LearningRate, StepsPerEpoch,
+            (long)StepsPerEpoch * _settings.Epochs, _settings.StepSizeEpochs, _settings.StepGamma,
+            _settings.OneCycleWarmupFraction, _settings.OneCycleInitialDivisor, _settings.OneCycleFinalDivisor);
+        _stager = new BatchStager(spec.InputSize, _settings.Threads);
+        _shuffle = _settings.Shuffle ? new Random(_settings.Seed) : null;
+        CurrentLearningRate = _scheduler.RateAt(0);
+    }
+
+    /// <summary>Optimizer steps per epoch: ⌊N/B⌋ full batches, plus the remainder when it has ≥ 2 rows (1 row is merged).</summary>
+    internal static int CountSteps(long rows, int batchSize)
+    {
+        if (rows < 2) return 0;
+        long full = rows / batchSize, rest = rows % batchSize;
+        return (int)Math.Max(1, full + (rest >= 2 ? 1 : 0));
+    }
+
+    /// <summary>The network's shape.</summary>
+    public NetworkSpec Spec { get; }
+    /// <summary>The head.</summary>
+    public LossKind Loss { get; }
+    /// <summary>Epochs finished so far.</summary>
+    public int CompletedEpochs { get; private set; }
+    /// <summary>Optimizer steps taken so far.</summary>
+    public long StepCount { get; private set; }
+    /// <summary>Optimizer steps in one epoch.</summary>
+    public int StepsPerEpoch { get; }
+    /// <summary>The learning rate of the last step (before the first step: of the first).</summary>
+    public double CurrentLearningRate { get; private set; }
+    /// <summary>Number of hidden layers (valid <c>hiddenLayer</c> arguments are 0 .. HiddenLayerCount − 1).</summary>
+    public int HiddenLayerCount => _network.Layers.Length - 1;
+
+    internal TrainableNetwork Network => _network;
+
+    /// <summary>
+    /// One optimizer step on the next mini-batch (train-mode batch norm, running statistics updated). Starts a new
+    /// epoch when the current one has no batch left. Returns the batch's (weighted) mean training loss, or NaN when the
+    /// batch had fewer than 2 rows and was skipped.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite.</exception>
+    public double Step(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_stager.IsActive) BeginEpoch();
+        if (!_stager.TryNext(out var batch))
+        {
+            FinishEpochCounters();
+            BeginEpoch();
+            if (!_stager.TryNext(out batch)) throw new InvalidOperationException("The training data yields no batch.");
+        }
+        return TrainOn(batch);
+    }
+
+    /// <summary>
+    /// Runs the rest of the current epoch (a whole epoch when none is in progress), then evaluates on
+    /// <paramref name="validation"/> in inference mode when given.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled between batches.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a parameter became NaN or infinite.</exception>
+    public EpochReport RunEpoch(IMiniBatchSource? validation = null, CancellationToken cancellationToken = default)
+    {
+        if (validation is not null && validation.FeatureCount != Spec.InputSize)
+            throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {Spec.InputSize}.", nameof(validation));
+        var clock = Stopwatch.StartNew();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_stager.IsActive) BeginEpoch();
+        while (_stager.TryNext(out var batch))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TrainOn(batch);
+        }
+        double trainLoss = _epochWeightSum > 0 ? _epochLossSum / _epochWeightSum : double.NaN;
+        int epoch = CompletedEpochs + 1;
+        if (!_network.IsFinite()) throw new TrainingDivergedException(epoch, Math.Max(1, _batchInEpoch), (float)CurrentLearningRate);
+        FinishEpochCounters();
+        double? vLoss = null, vMetric = null;
+        if (validation is not null)
+        {
+            var (l, m) = Evaluation.Evaluate(_network, Loss, validation, _settings.BatchSize, cancellationToken);
+            vLoss = l;
+            vMetric = m;
+        }
+        return new EpochReport(epoch, trainLoss, vLoss, vMetric, LossFunction.MetricName(Loss), clock.Elapsed.TotalSeconds, CurrentLearningRate);
+    }
+
+    private void BeginEpoch()
+    {
+        _stager.Begin(_train is DenseDataset dense
+            ? dense.GetBatches(_settings.BatchSize, _shuffle, _settings.Threads)
+            : _train.GetBatches(_settings.BatchSize, _shuffle));
+        _batchInEpoch = 0;
+        _epochLossSum = 0;
+        _epochWeightSum = 0;
+    }
+
+    private void FinishEpochCounters() => CompletedEpochs++;
+
+    private double TrainOn(StagedBatch batch)
+    {
+        _batchInEpoch++;
+        int rows = batch.Rows;
+        if (rows < 2) return double.NaN;
+        int k = Spec.OutputSize;
+        float lr = _scheduler.RateAt(StepCount);
+        var outputs = _network.Forward(batch.FeatureSpan, rows, ForwardMode.Train);
+        double loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out double weightSum);
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+        if (_dOutputs.Length < rows * k) _dOutputs = new float[rows * k];
+        LossFunction.Backward(Loss, _dOutputs, outputs, batch.LabelSpan, batch.WeightSpan, rows, k);
+        _network.Backward(batch.FeatureSpan, _dOutputs.AsSpan(0, rows * k));
+        var p = _network.Parameters;
+        if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
+        _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);
+        // The optimizer has just checked every parameter it wrote; what is left are the running statistics.
+        if (!_optimizer.LastStepFinite || !_network.RunningStatisticsFinite()) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+        StepCount++;
+        CurrentLearningRate = lr;
+        _epochLossSum += loss * weightSum;
+        _epochWeightSum += weightSum;
+        return loss;
+    }
+
+    /// <summary>The frozen network as it is now (current weights and running statistics).</summary>
+    public InferenceNetwork Snapshot() => _network.ToInferenceNetwork();
+
+    /// <summary>
+    /// Replaces every batch norm's running statistics with exact population statistics over the training data
+    /// (precise BN, layer after layer, weights frozen; unbiased variance).
+    /// </summary>
+    public void RecomputePopulationStatistics(CancellationToken cancellationToken = default)
+        => PopulationStatistics.Recompute(_network, _train, _settings.BatchSize, cancellationToken);
+
+    internal void CheckRows(ReadOnlySpan<float> features, int rows, bool batchStatistics)
+    {
+        if (rows < (batchStatistics ? 2 : 1))
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, batchStatistics ? "Batch statistics need at least 2 rows." : "rows must be at least 1.");
+        if (features.Length < (long)rows * Spec.InputSize)
+            throw new ArgumentException($"Expected {rows}×{Spec.InputSize} features.", nameof(features));
+    }
+}
