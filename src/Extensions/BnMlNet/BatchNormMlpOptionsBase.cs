@@ -40,8 +40,11 @@ public abstract partial class BatchNormMlpOptionsBase
     /// </summary>
     public bool InputBatchNorm = true;
 
-    /// <summary>The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.</summary>
-    public float DropoutRate;
+    /// <summary>
+    /// The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.
+    /// Default 0.1 (the anchors' value, and the evidence in docs/tabular-recipe.md; 0 before the tabular recipe).
+    /// </summary>
+    public float DropoutRate = RecipeDefaults.DropoutRate;
 
     // ---- Training ----
 

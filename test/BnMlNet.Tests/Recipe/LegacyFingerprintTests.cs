@@ -166,6 +166,7 @@ internal static class RecipeOff
     {
         options.NumberOfEpochs = 20;          // the defaults before the recipe
         options.EarlyStoppingPatience = 0;
+        options.DropoutRate = 0;
         options.ValidationFraction = 0;
         options.NumericScaling = NumericScaling.None;
         options.MissingValues = MissingValueHandling.Skip;

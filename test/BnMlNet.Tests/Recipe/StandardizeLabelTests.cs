@@ -21,7 +21,7 @@ public sealed class StandardizeLabelTests
     private static BatchNormMlpRegressionTrainer.Options Options(bool standardize) => new()
     {
         HiddenLayerSizes = [16, 8], BatchSize = 32, Seed = 3, NumberOfThreads = 1, ValidationFraction = 0, StandardizeLabel = standardize,
-        NumberOfEpochs = 20, EarlyStoppingPatience = 0,
+        NumberOfEpochs = 20, EarlyStoppingPatience = 0, DropoutRate = 0,
     };
 
     private static (ITransformer Prep, IDataView Train, IDataView Test) Data(MLContext ml, int trainRows = 400)

@@ -15,4 +15,6 @@ internal static class RecipeDefaults
     public const int NumberOfEpochs = 100;
     /// <summary>Epochs without a validation improvement before stopping.</summary>
     public const int EarlyStoppingPatience = 16;
+    /// <summary>Inverted dropout after each hidden block.</summary>
+    public const float DropoutRate = 0.1f;
 }
