@@ -1,4 +1,3 @@
-using BnMlNet.Samples.Datasets;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,10 +7,8 @@ namespace BnMlNet.Tests.Recipe;
 /// One dataset of the development suite (../shared/datasets/tabular, read in place): the manifest's columns, loaded
 /// with the same featurization every trainer gets in issue 11's figures (missing numbers → mean, text → one-hot).
 /// </summary>
-internal sealed record DevSuite(string Name, string Task, string[] Numeric, string[] Categorical)
+public sealed record DevSuite(string Name, string Task, string[] Numeric, string[] Categorical)
 {
-    public static string? Directory => RepositoryPaths.SharedDatasetsDirectory is { } d ? Path.Combine(d, "tabular") : null;
-
     public static IReadOnlyList<DevSuite> Read(string directory) =>
         File.ReadAllLines(Path.Combine(directory, "manifest.tsv")).Where(l => l.Length > 0).Select(l => l.Split('\t'))
             .Select(p => new DevSuite(p[0], p[1], Split(p[3]), p.Length > 4 ? Split(p[4]) : [])).ToList();
