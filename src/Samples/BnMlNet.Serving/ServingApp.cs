@@ -32,7 +32,9 @@ public static class ServingApp
     }
 
     /// <summary>Builds the service: loads and checks the model (throws <see cref="UserInputException"/> when it cannot).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line (<c>--model</c>, <c>--urls</c>, …).</param>
+    /// <param name="configure">Changes to the builder before the service is built (a host embedding it, tests' loggers).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         // The body limit is enforced by the service itself (HTTP 400 with a JSON error, not the server's 413).
@@ -41,6 +43,7 @@ public static class ServingApp
         builder.Services.AddSingleton(services => ServingOptions.From(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService<ModelReloadService>();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         // Load the model now, so a bad --model stops the start with a clear message instead of failing requests.
