@@ -51,7 +51,7 @@ public static class Program
         var app = new CommandApp<CompareCommand>();
         app.Configure(config =>
         {
-            config.SetApplicationName("BnMlNet.Samples");
+            config.SetApplicationName(ToolContext.ApplicationName);
             config.Settings.Console = console;
             // An unknown option or a stray argument is an error, never silently ignored (a typo like --epoch 3
             // would otherwise train with the default epoch count).
