@@ -39,6 +39,8 @@ public static class ServingApp
         var builder = WebApplication.CreateBuilder(args);
         // The body limit is enforced by the service itself (HTTP 400 with a JSON error, not the server's 413).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // One line per request is noise for a model service; its own log (loads, reloads, refusals) stays at Information.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => ServingOptions.From(services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
         builder.Services.AddSingleton<ModelHost>();
