@@ -89,7 +89,15 @@ public sealed record LoadedModel(string Path, ModelSidecar Sidecar, InputRowType
         if (sidecar.Task == MlTask.Multiclass && each.Scores?.Length != sidecar.Classes.Count)
             throw new UserInputException(
                 $"the model scores {each.Scores?.Length} classes but the sidecar names {sidecar.Classes.Count}.");
-        if (!float.IsFinite(each.Score) || each.Score.Equals(batch.Score) is false)
-            throw new UserInputException("a probe row gave a non-finite or inconsistent score.");
+        if (!float.IsFinite(each.Score) || (each.Scores?.Any(v => !float.IsFinite(v)) ?? false))
+            throw new UserInputException("a probe row (zeros and empty text) scored a non-finite value.");
+        if (!SameBits(each, batch))
+            throw new UserInputException("the PredictionEngine and the batch Transform disagree on a probe row.");
     }
+
+    private static bool SameBits(Prediction a, Prediction b) =>
+        BitConverter.SingleToInt32Bits(a.Score) == BitConverter.SingleToInt32Bits(b.Score) &&
+        BitConverter.SingleToInt32Bits(a.Probability) == BitConverter.SingleToInt32Bits(b.Probability) &&
+        a.PredictedLabel == b.PredictedLabel && a.PredictedClass == b.PredictedClass &&
+        (a.Scores ?? []).Select(BitConverter.SingleToInt32Bits).SequenceEqual((b.Scores ?? []).Select(BitConverter.SingleToInt32Bits));
 }

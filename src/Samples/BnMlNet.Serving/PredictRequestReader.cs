@@ -26,7 +26,7 @@ public static class PredictRequestReader
         ArgumentNullException.ThrowIfNull(model);
         if (request.ContentLength > maxBytes)
             return TooLarge(maxBytes);
-        var body = new MemoryStream();
+        using var body = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
