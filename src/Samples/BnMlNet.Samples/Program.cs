@@ -33,7 +33,10 @@ public static class Program
         }
     }
 
-    /// <summary>Every command by name with its settings type, the default command first (for the command-line errors).</summary>
+    /// <summary>
+    /// Every command by its path with its settings type, the default command first (for the command-line errors'
+    /// suggestions). A subcommand is listed by its whole path, e.g. <c>("bench tabular", typeof(…Settings))</c>.
+    /// </summary>
     public static IReadOnlyList<(string Name, Type Settings)> Commands { get; } =
     [
         ("compare", typeof(CompareSettings)),

@@ -1,5 +1,6 @@
 using BnMlNet.Samples.Cli;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Spectre.Console.Cli;
 
 namespace BnMlNet.Tests.Samples;
 
@@ -111,5 +112,46 @@ public sealed class StrictParsingTests
         Assert.AreEqual(2, CommandLineErrors.EditDistance("trian", "train"));
         Assert.AreEqual(3, CommandLineErrors.EditDistance("kitten", "sitting"));
         Assert.AreEqual(4, CommandLineErrors.EditDistance("", "data"));
+    }
+
+    [TestMethod]
+    public void ASubcommandPathIsMatchedBeforeItsParent()
+    {
+        (string, Type)[] commands = [("compare", typeof(BnMlNet.Samples.Commands.CompareSettings)),
+            ("bench", typeof(BnMlNet.Samples.Bench.BenchSettings)), ("bench sub", typeof(BnMlNet.Samples.Commands.PredictSettings))];
+        var unknown = ParseError("--modle");
+        Assert.AreEqual("unknown option '--modle' for bench sub. Did you mean '--model'? (see 'bench sub --help')",
+            CommandLineErrors.Describe(unknown, ["bench", "sub", "--modle", "m.zip"], commands));
+        Assert.StartsWith("unknown option '--modle' for bench.",
+            CommandLineErrors.Describe(unknown, ["bench", "--modle", "m.zip"], commands));
+        Assert.StartsWith("unknown option '--modle' for compare.",
+            CommandLineErrors.Describe(unknown, ["--modle"], commands));
+    }
+
+    /// <summary>The exception Spectre.Console.Cli's strict parser raises for <paramref name="args"/> after a command.</summary>
+    private static Spectre.Console.Cli.CommandParseException ParseError(params string[] args)
+    {
+        var app = new Spectre.Console.Cli.CommandApp();
+        app.Configure(config =>
+        {
+            config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
+            config.AddCommand<NoOp>("x");
+        });
+        try
+        {
+            app.Run(["x", .. args]);
+        }
+        catch (Spectre.Console.Cli.CommandParseException e)
+        {
+            return e;
+        }
+        throw new AssertFailedException("no parse error for " + string.Join(" ", args));
+    }
+
+    private sealed class NoOp : Spectre.Console.Cli.Command<BnMlNet.Samples.Commands.PredictSettings>
+    {
+        public override int Execute(Spectre.Console.Cli.CommandContext context, BnMlNet.Samples.Commands.PredictSettings settings,
+            CancellationToken cancellationToken) => 0;
     }
 }

@@ -12,7 +12,8 @@ public static partial class CommandLineErrors
 {
     /// <summary>
     /// The message for <paramref name="exception"/>, raised while parsing <paramref name="args"/>;
-    /// <paramref name="commands"/> maps each command name to its settings type (the first one is the default command).
+    /// <paramref name="commands"/> maps each command path (<c>train</c>, or <c>bench tabular</c> for a subcommand) to
+    /// its settings type; the first one is the default command.
     /// </summary>
     public static string Describe(CommandParseException exception, IReadOnlyList<string> args,
         IReadOnlyList<(string Name, Type Settings)> commands)
@@ -20,8 +21,15 @@ public static partial class CommandLineErrors
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(commands);
-        string? command = args.FirstOrDefault(a => commands.Any(c => c.Name == a));
-        var settings = commands.FirstOrDefault(c => c.Name == command).Settings ?? commands[0].Settings;
+        // The command path is the leading words before the first option; the longest registered path it starts with wins.
+        var words = args.TakeWhile(a => !a.StartsWith('-')).ToList();
+        var match = commands
+            .Select(c => (c.Name, c.Settings, Path: c.Name.Split(' ')))
+            .Where(c => c.Path.Length <= words.Count && c.Path.SequenceEqual(words.Take(c.Path.Length)))
+            .OrderByDescending(c => c.Path.Length)
+            .FirstOrDefault();
+        string? command = match.Name;
+        var settings = match.Settings ?? commands[0].Settings;
         string commandName = command ?? commands[0].Name;
 
         var unknownOption = UnknownOption().Match(exception.Message);
@@ -46,9 +54,10 @@ public static partial class CommandLineErrors
             if (command is not null || args.Count == 0 || args[0] != word)
                 return $"unexpected argument '{word}': {commandName} takes options only, e.g. --name value " +
                        $"(a value with spaces needs quotes). (see '{commandName} --help')";
-            string? closest = Closest(word, commands.Select(c => c.Name).ToList());
+            var names = commands.Select(c => c.Name).ToList();
+            string? closest = Closest(word, names);
             return $"unknown command '{word}'. " + (closest is null ? "" : $"Did you mean '{closest}'? ") +
-                   $"Commands: {string.Join(", ", commands.Select(c => c.Name))}.";
+                   $"Commands: {string.Join(", ", names)}.";
         }
         return exception.Message;
     }
