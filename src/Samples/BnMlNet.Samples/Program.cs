@@ -16,7 +16,7 @@ public static class Program
     /// Runs the sample app in-process: <paramref name="args"/> as on the command line; everything is written to
     /// <paramref name="output"/> (plain text, no colours or live display) or, when null, to the console.
     /// </summary>
-    /// <returns>The exit code (0 success, 1 failed check, 2 bad input, -1 bad command line).</returns>
+    /// <returns>The exit code (0 success, 1 failed check, 2 bad input or a bad command line).</returns>
     public static int Run(string[] args, TextWriter? output)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -33,14 +33,32 @@ public static class Program
         }
     }
 
+    /// <summary>
+    /// Every command by its path with its settings type, the default command first (for the command-line errors'
+    /// suggestions). A subcommand is listed by its whole path, e.g. <c>("bench tabular", typeof(…Settings))</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Name, Type Settings)> Commands { get; } =
+    [
+        ("compare", typeof(CompareSettings)),
+        ("train", typeof(TrainSettings)),
+        ("evaluate", typeof(EvaluateSettings)),
+        ("predict", typeof(PredictSettings)),
+        ("experiments", typeof(BnMlNet.Samples.Experiments.ExperimentsSettings)),
+        ("export-onnx", typeof(ExportOnnxSettings)),
+        ("bench", typeof(BnMlNet.Samples.Bench.BenchSettings)),
+    ];
+
     private static int RunInvariant(string[] args, TextWriter? output)
     {
         var console = ConsoleFactory.Create(output);
         var app = new CommandApp<CompareCommand>();
         app.Configure(config =>
         {
-            config.SetApplicationName("BnMlNet.Samples");
+            config.SetApplicationName(ToolContext.ApplicationName);
             config.Settings.Console = console;
+            // An unknown option or a stray argument is an error, never silently ignored (a typo like --epoch 3
+            // would otherwise train with the default epoch count).
+            config.Settings.StrictParsing = true;
             config.Settings.Registrar.RegisterInstance<IAnsiConsole>(console);
             config.Settings.Registrar.RegisterInstance(new Invocation(args));
             config.AddCommand<CompareCommand>("compare")
@@ -65,8 +83,11 @@ public static class Program
             config.AddCommand<BnMlNet.Samples.Bench.BenchCommand>("bench").WithDescription("Performance measurements as key=value lines (docs/performance.md; bench/run_all.sh compares them with PyTorch).");
             config.SetExceptionHandler((exception, _) =>
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(exception.Message)}");
-                return exception is CommandParseException or CommandRuntimeException ? -1 : ExitCodes.Failure;
+                string message = exception is CommandParseException parse
+                    ? CommandLineErrors.Describe(parse, args, Commands)
+                    : exception.Message;
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+                return exception is CommandParseException or CommandRuntimeException ? ExitCodes.BadInput : ExitCodes.Failure;
             });
         });
         return app.Run(args);

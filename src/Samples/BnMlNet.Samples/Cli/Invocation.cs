@@ -4,8 +4,8 @@ namespace BnMlNet.Samples.Cli;
 /// <param name="Args">The arguments.</param>
 public sealed record Invocation(IReadOnlyList<string> Args)
 {
-    /// <summary>As a shell command: <c>dotnet run --project src/Samples/BnMlNet.Samples -- …</c>.</summary>
+    /// <summary>As a shell command: <c>dotnet run --project src/Samples/BnMlNet.Samples -- …</c>, or <c>bnmlnet …</c> from the tool.</summary>
     public string CommandLine =>
-        "dotnet run --project src/Samples/BnMlNet.Samples" +
-        (Args.Count == 0 ? "" : " -- " + string.Join(" ", Args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
+        ToolContext.CommandPrefix +
+        (Args.Count == 0 ? "" : (ToolContext.IsInstalledTool ? " " : " -- ") + string.Join(" ", Args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
 }

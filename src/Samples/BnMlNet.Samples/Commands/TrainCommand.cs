@@ -25,14 +25,28 @@ public sealed class TrainCommand(IAnsiConsole console) : AppCommand<TrainSetting
         SafeFileWriter.EnsureWritable(sidecarPath, settings.Force);
 
         var table = CsvSchemaSniffer.Read(settings.Data!);
+        var trainSettings = new CsvTrainSettings(task, settings.Label!, settings.Epochs, hidden, settings.Validation, settings.Seed,
+            settings.LearningRate)
+        {
+            Ignore = FeatureSelection.ParseList(settings.Ignore),
+            Keep = FeatureSelection.ParseList(settings.Keep),
+        };
+        // The feature choice is printed before training starts (the same plan the trainer computes).
+        var plan = FeatureSelection.Plan(table, LabelChecker.Check(table, settings.Label, task, training: true),
+            trainSettings.Ignore, trainSettings.Keep);
+        foreach (var ignored in plan.Ignored)
+            Console.MarkupLine(ignored.Reason == "identifier"
+                ? $"[yellow]warning:[/] {Markup.Escape(ignored.Message)}"
+                : Markup.Escape(ignored.Message));
+        foreach (var hashed in plan.Hashed)
+            Console.WriteLine(hashed.Message);
+
         var ml = new MLContext(seed: settings.Seed);
         var watch = Stopwatch.StartNew();
         var trained = new ProgressDisplay(Console).Run($"Training a BN-MLP ({task}) on {table.Path}", progress =>
         {
             using var _ = EpochLog.Forward(ml, progress);
-            return CsvModelTrainer.Train(ml, table,
-                new CsvTrainSettings(task, settings.Label!, settings.Epochs, hidden, settings.Validation, settings.Seed,
-                    settings.LearningRate), progress);
+            return CsvModelTrainer.Train(ml, table, trainSettings, progress);
         });
 
         SafeFileWriter.Write(modelPath, settings.Force, temp => ml.Model.Save(trained.Model, trained.InputSchema, temp));

@@ -7,7 +7,7 @@ namespace BnMlNet.Samples.Commands;
 public sealed class TrainSettings : CommandSettings
 {
     /// <summary>The training CSV.</summary>
-    [CommandOption("--data <FILE>"), Description("Training CSV (header detected; numeric columns are features, text columns one-hot)")]
+    [CommandOption("--data <FILE>"), Description("Training CSV (header detected; numeric columns are features, text columns one-hot; identifier-like text columns left out)")]
     public string? Data { get; init; }
 
     /// <summary>The label column.</summary>
@@ -41,6 +41,14 @@ public sealed class TrainSettings : CommandSettings
     /// <summary>Seed of the split and of the trainer.</summary>
     [CommandOption("--seed <N>"), Description("Seed (split and training)"), DefaultValue(1)]
     public int Seed { get; init; } = 1;
+
+    /// <summary>Columns to leave out of the features.</summary>
+    [CommandOption("--ignore <COLUMNS>"), Description("Columns to leave out of the features, comma-separated (e.g. an id)")]
+    public string? Ignore { get; init; }
+
+    /// <summary>Columns to keep as features even when they look like identifiers.</summary>
+    [CommandOption("--keep <COLUMNS>"), Description("Text columns to keep as features although nearly every row has its own value, comma-separated")]
+    public string? Keep { get; init; }
 
     /// <summary>Overwrite existing files.</summary>
     [CommandOption("--force"), Description("Overwrite an existing model")]

@@ -33,6 +33,10 @@ public sealed record ModelSidecar
     public string Label { get; init; } = "";
     /// <summary>The feature columns.</summary>
     public IReadOnlyList<SidecarColumn> Features { get; init; } = [];
+    /// <summary>Columns of the training CSV left out of the features (identifiers, <c>--ignore</c>); absent in older sidecars.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
+    /// <summary>Text features encoded by hashing rather than a one-hot (many levels); absent in older sidecars.</summary>
+    public IReadOnlyList<string> Hashed { get; init; } = [];
     /// <summary>Multiclass: the class values in key order (empty otherwise).</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];
     /// <summary>Training rows (validation part included).</summary>
