@@ -47,7 +47,7 @@ public sealed class TabularSummaryTests
             Row("win", 0.90, 0.85, 0.80, 0.70, bnSeconds: 3.0, lgbmSeconds: 1.0),      // gap +0.05, ratio 3
             Row("close", 0.8520, 0.85, 0.80, 0.86, bnSeconds: 1.0, lgbmSeconds: 2.0),  // gap +0.002, below SDCA, ratio 0.5
             Row("loss", 0.80, 0.70, 0.82, 0.75, bnSeconds: 0.2, lgbmSeconds: 0.1),     // gap −0.02, ratio 1
-            Row("big loss", 0.20, 0.90, 0.91, 0.30, bnSeconds: 6.0, lgbmSeconds: 1.0), // gap −0.71, ratio 6
+            Row("big loss", 0.20, 0.90, 0.91, 0.10, bnSeconds: 6.0, lgbmSeconds: 1.0), // gap −0.71, above SDCA, ratio 6
         };
         var s = SuiteSummary.Compute(rows);
         Assert.AreEqual(4, s.Datasets);

@@ -11,7 +11,7 @@ public sealed class TabularBenchSettings : CommandSettings
     public string? Datasets { get; init; }
 
     /// <summary>Quick mode: the first rows only.</summary>
-    [CommandOption("--quick"), Description("Only the first 1,000 training and 1,000 test rows of each dataset (smoke test)")]
+    [CommandOption("--quick"), Description("Only the first 1,000 training and 1,000 test rows of each dataset; without --datasets, the image set is left out (smoke test)")]
     public bool Quick { get; init; }
 
     /// <summary>Seed of every trainer.</summary>
