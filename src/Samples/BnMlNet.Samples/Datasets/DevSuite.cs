@@ -90,6 +90,8 @@ public static class DevSuite
             Separators = [','],
             HasHeader = true,
             AllowQuoting = true,
+            // Empty fields are the suite's missing values: NaN, not TextLoader's default 0, so the featurization can impute them.
+            MissingRealsAsNaNs = true,
             Columns = LoaderColumns(train, entry),
         });
         return (loader.Load(train), loader.Load(test));

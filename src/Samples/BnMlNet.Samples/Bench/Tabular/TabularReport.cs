@@ -62,6 +62,8 @@ public static class TabularReport
         md.AppendLine(TabularTables.Markdown(TabularTables.SummaryHeadings,
             Groups(results).Select(g => TabularTables.SummaryCells(g.Group, "defaults", SuiteSummary.Compute(g.Results.Select(r => r.Comparison()).ToList()))), 2));
         md.AppendLine().AppendLine($"![BN-MLP minus the better tree]({TabularPlot.FileName})").AppendLine();
+        md.AppendLine($"The plot: green wins, grey close calls, red losses; dotted lines at ±{SuiteSummary.CloseMargin}, dashed at −{SuiteSummary.BigLossMargin}; " +
+            $"bars below {TabularPlot.ClipBelow} are cut there and labelled with their value.").AppendLine();
 
         md.AppendLine("## Accuracy (test set)").AppendLine();
         md.AppendLine(TabularTables.Markdown(TabularTables.AccuracyHeadings, results.Select(TabularTables.AccuracyCells), 2)).AppendLine();
@@ -69,6 +71,10 @@ public static class TabularReport
         md.AppendLine(TabularTables.Markdown(TabularTables.TimeHeadings, results.Select(TabularTables.TimeCells), 1)).AppendLine();
 
         if (o.Ablations.Count > 0) AppendAblation(md, o.Ablations, results);
+
+        md.AppendLine("## Datasets").AppendLine();
+        md.AppendLine(TabularTables.Markdown(["dataset", "group", "task", "source"],
+            results.Select(r => (IReadOnlyList<string>)[r.Dataset, r.Group, r.Task.ToString().ToLowerInvariant(), r.Source]), 4)).AppendLine();
 
         if (context.Missing.Count > 0)
         {

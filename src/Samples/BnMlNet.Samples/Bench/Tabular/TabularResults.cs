@@ -29,9 +29,10 @@ public sealed record TrainerScore(string Trainer, double Metric, double Seconds)
 /// <param name="CategoricalBlocks">One-hot blocks in its <c>CategoricalSlotRanges</c> annotation (0 when absent).</param>
 /// <param name="Scores">BN-MLP, LightGbm, FastTree and SDCA, in that order.</param>
 /// <param name="AblationScores">The BN-MLP with each applicable ablation, by ablation name (empty without --ablate).</param>
+/// <param name="Source">Where the rows come from.</param>
 public sealed record DatasetResult(
     string Dataset, string Group, MlTask Task, int TrainRows, int TestRows, int Features, int CategoricalBlocks,
-    IReadOnlyList<TrainerScore> Scores, IReadOnlyList<TrainerScore> AblationScores)
+    IReadOnlyList<TrainerScore> Scores, IReadOnlyList<TrainerScore> AblationScores, string Source = "")
 {
     /// <summary>The metric's name.</summary>
     public string MetricName => TabularDataset.MetricOf(Task);

@@ -74,7 +74,7 @@ public static class TabularRunner
             ablated.Add(Measure(dataset, trainer, train, test, options.Seed, progress));
         }
         return new DatasetResult(dataset.Name, dataset.Group, dataset.Task, trainRows, testRows, FeatureCount(features),
-            CategoricalBlocks(features), scores, ablated);
+            CategoricalBlocks(features), scores, ablated, dataset.Source);
     }
 
     /// <summary>The test metric of a trained model, from ML.NET's evaluator: AUC, micro-accuracy or R².</summary>

@@ -16,7 +16,7 @@ public static class TabularTables
 
     /// <summary>Headings of a summary table.</summary>
     public static readonly IReadOnlyList<string> SummaryHeadings =
-        ["group", "BN-MLP", "datasets", "wins", "close calls", "losses", "ahead (gap > 0)", "median gap", "below SDCA",
+        ["group", "BN-MLP variant", "datasets", "wins", "close calls", "losses", "ahead (gap > 0)", "median gap", "below SDCA",
          "lost by > 0.05", "median time ratio", "max time ratio"];
 
     /// <summary>One row of the accuracy table.</summary>
