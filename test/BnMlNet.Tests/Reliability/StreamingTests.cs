@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using BnMlNet.Engine;
 using BnMlNet.MlNet.Data;
-using BnMlNet.MlNet.Model;
+using BnMlNet.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -1,4 +1,3 @@
-using BnMlNet.MlNet.Model;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using BnMlNet.Engine;
-using BnMlNet.MlNet.Model;
 
 namespace BnMlNet.MlNet.Persistence;
 

@@ -1,5 +1,4 @@
 using BnMlNet.Engine;
-using BnMlNet.MlNet.Model;
 
 namespace BnMlNet.MlNet.Trainers;
 

@@ -1,8 +1,17 @@
+using BnMlNet.Engine;
+
 namespace BnMlNet.MlNet.Trainers;
 
-/// <summary>Rejects invalid option values at trainer construction, naming the option.</summary>
+/// <summary>
+/// Rejects invalid option values when the trainer is created (and again at <c>Fit</c>, since options are mutable),
+/// naming the option as the user wrote it and the allowed range. The ranges are the engine's
+/// (<see cref="SettingRules"/>), so an option that passes here passes the engine's own checks too.
+/// </summary>
 internal static class OptionsValidator
 {
+    /// <summary>0 (always stream) or more MiB; the only range that has no engine counterpart.</summary>
+    internal static readonly ValueRange MaximumCacheMegabytes = ValueRange.IntegerAtLeast(0, "0 always streams");
+
     public static void Validate(BatchNormMlpOptionsBase o)
     {
         ArgumentNullException.ThrowIfNull(o);
@@ -14,70 +23,37 @@ internal static class OptionsValidator
         if (o.HiddenLayerSizes is null)
             throw new ArgumentNullException(nameof(o.HiddenLayerSizes), $"{nameof(o.HiddenLayerSizes)} must be an array of layer widths (it may be empty for a linear model).");
         for (int i = 0; i < o.HiddenLayerSizes.Length; i++)
-        {
-            if (o.HiddenLayerSizes[i] <= 0)
-                throw new ArgumentOutOfRangeException(nameof(o.HiddenLayerSizes), o.HiddenLayerSizes[i],
-                    $"{nameof(o.HiddenLayerSizes)}[{i}] is {o.HiddenLayerSizes[i]}; every hidden layer needs at least 1 unit.");
-        }
+            SettingRules.HiddenSize.CheckElement(o.HiddenLayerSizes[i], nameof(o.HiddenLayerSizes), i);
+        SettingRules.CheckDefined(o.Activation, nameof(o.Activation));
+        SettingRules.LeakyReluSlope.Check(o.LeakyReluSlope, nameof(o.LeakyReluSlope));
+        SettingRules.CheckDefined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
+        SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
 
-        if (o.BatchSize < 2)
-            throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize,
-                $"{nameof(o.BatchSize)} must be at least 2: batch normalization needs 2 rows to measure a variance.");
-        Positive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
-        NonNegativeFinite(o.LearningRate, nameof(o.LearningRate));
-        UnitInterval(o.Momentum, nameof(o.Momentum));
-        NonNegativeFinite(o.WeightDecay, nameof(o.WeightDecay));
-        NonNegativeFinite(o.GradientClipNorm, nameof(o.GradientClipNorm));
-        NonNegativeFinite(o.LeakyReluSlope, nameof(o.LeakyReluSlope));
-        if (!(o.DropoutRate >= 0 && o.DropoutRate < 1))
-            throw new ArgumentOutOfRangeException(nameof(o.DropoutRate), o.DropoutRate, $"{nameof(o.DropoutRate)} must be in [0, 1).");
-        UnitInterval(o.BatchNormMomentum, nameof(o.BatchNormMomentum));
-        if (!(o.BatchNormEpsilon > 0 && float.IsFinite(o.BatchNormEpsilon)))
-            throw new ArgumentOutOfRangeException(nameof(o.BatchNormEpsilon), o.BatchNormEpsilon, $"{nameof(o.BatchNormEpsilon)} must be a positive finite number.");
-        Positive(o.LearningRateStepEpochs, nameof(o.LearningRateStepEpochs));
-        if (!(o.LearningRateStepFactor > 0 && o.LearningRateStepFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(o.LearningRateStepFactor), o.LearningRateStepFactor, $"{nameof(o.LearningRateStepFactor)} must be in (0, 1].");
-        if (o.NumberOfThreads is { } t && t <= 0)
-            throw new ArgumentOutOfRangeException(nameof(o.NumberOfThreads), t, $"{nameof(o.NumberOfThreads)} must be null or at least 1.");
-        if (o.EarlyStoppingPatience < 0)
-            throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, $"{nameof(o.EarlyStoppingPatience)} must be 0 (off) or positive.");
-        NonNegativeFinite(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
-        if (o.MaximumCacheMegabytes < 0)
-            throw new ArgumentOutOfRangeException(nameof(o.MaximumCacheMegabytes), o.MaximumCacheMegabytes, $"{nameof(o.MaximumCacheMegabytes)} must be 0 (always stream) or positive.");
-        Defined(o.Activation, nameof(o.Activation));
-        Defined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
-        Defined(o.Optimizer, nameof(o.Optimizer));
-        Defined(o.RunningStatistics, nameof(o.RunningStatistics));
-        Defined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
+        SettingRules.BatchSize.Check(o.BatchSize, nameof(o.BatchSize));
+        SettingRules.Epochs.Check(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
+        SettingRules.CheckDefined(o.Optimizer, nameof(o.Optimizer));
+        SettingRules.LearningRate.Check(o.LearningRate, nameof(o.LearningRate));
+        SettingRules.Momentum.Check(o.Momentum, nameof(o.Momentum));
+        SettingRules.CheckNesterov(o.Nesterov, o.Momentum, nameof(o.Nesterov), nameof(o.Momentum));
+        SettingRules.WeightDecay.Check(o.WeightDecay, nameof(o.WeightDecay));
+        SettingRules.CheckDefined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
+        SettingRules.StepEpochs.Check(o.LearningRateStepEpochs, nameof(o.LearningRateStepEpochs));
+        SettingRules.StepFactor.Check(o.LearningRateStepFactor, nameof(o.LearningRateStepFactor));
+        SettingRules.GradientClipNorm.Check(o.GradientClipNorm, nameof(o.GradientClipNorm));
+
+        SettingRules.BatchNormMomentum.Check(o.BatchNormMomentum, nameof(o.BatchNormMomentum));
+        SettingRules.BatchNormEpsilon.Check(o.BatchNormEpsilon, nameof(o.BatchNormEpsilon));
+        SettingRules.CheckDefined(o.RunningStatistics, nameof(o.RunningStatistics));
+
+        if (o.NumberOfThreads is { } t) SettingRules.Threads.Check(t, nameof(o.NumberOfThreads));
+        SettingRules.EarlyStoppingPatience.Check(o.EarlyStoppingPatience, nameof(o.EarlyStoppingPatience));
+        SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
+        MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
     }
 
     private static void RequireName(string? value, string name)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw new ArgumentException($"{name} must name a column.", name);
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value <= 0)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
-    }
-
-    private static void NonNegativeFinite(float value, string name)
-    {
-        if (!(value >= 0 && float.IsFinite(value)))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number ≥ 0.");
-    }
-
-    private static void UnitInterval(float value, string name)
-    {
-        if (!(value >= 0 && value <= 1))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1].");
-    }
-
-    private static void Defined<T>(T value, string name) where T : struct, Enum
-    {
-        if (!Enum.IsDefined(value))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} has no member {value}.");
     }
 }

@@ -1,0 +1,72 @@
+using BnMlNet.Engine.Layers;
+
+namespace BnMlNet.Engine.Network;
+
+// The backward pass for the last forward pass, block by block from the output.
+internal sealed partial class TrainableNetwork
+{
+    /// <summary>
+    /// Backward pass for the last forward pass (which must have used batch statistics): fills
+    /// <see cref="ParameterBuffer.Gradients"/> (overwritten, not accumulated) from ∂L/∂outputs.
+    /// <paramref name="x"/> is the same input the forward pass got.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dOutputs)
+    {
+        if (_lastMode == ForwardMode.Inference)
+            throw new InvalidOperationException("Backward needs a forward pass with batch statistics.");
+        var ws = _workspace!;
+        var p = Parameters;
+        int rows = _lastRows;
+        ReadOnlySpan<float> dOut = dOutputs[..(rows * Spec.OutputSize)];
+        for (int l = Layers.Length - 1; l >= 0; l--)
+        {
+            var layer = Layers[l];
+            var b = ws.Layers[l];
+            int n = rows * layer.OutputSize;
+            ReadOnlySpan<float> dz = dOut;
+            if (!layer.IsOutput)
+            {
+                ReadOnlySpan<float> d = dOut;
+                if (layer.HasDropout && _lastMode == ForwardMode.Train)
+                {
+                    Dropout.Backward(ws.Scratch1.AsSpan(0, n), d, b.Mask);
+                    d = ws.Scratch1.AsSpan(0, n);
+                }
+                var bn = layer.BatchNorm;
+                var bb = b.BatchNorm;
+                Span<float> s2 = ws.Scratch2.AsSpan(0, n), s3 = ws.Scratch3.AsSpan(0, n);
+                switch (layer.Placement)
+                {
+                    case BatchNormPlacement.BeforeActivation:
+                        ActivationWork.Backward(s2, d, bb!.Output.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                        BatchNormWork.Backward(s3, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), s2, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+                        break;
+                    case BatchNormPlacement.AfterActivation:
+                        BatchNormWork.Backward(s2, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), d, bb!.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+                        ActivationWork.Backward(s3, s2, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                        break;
+                    default:
+                        ActivationWork.Backward(s3, d, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                        break;
+                }
+                dz = s3;
+            }
+            ReadOnlySpan<float> layerInput = l > 0
+                ? ws.Layers[l - 1].Output.AsSpan(0, rows * layer.InputSize)
+                : InputBatchNorm is not null ? ws.InputBatchNorm!.Output.AsSpan(0, rows * layer.InputSize) : x[..(rows * layer.InputSize)];
+            Span<float> dx = l > 0
+                ? ws.Layers[l - 1].OutputGradient.AsSpan(0, rows * layer.InputSize)
+                : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * layer.InputSize) : default;
+            Span<float> dBias = layer.Bias is { } bs ? p.Gradient(bs) : default;
+            DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
+                rows, layer.InputSize, layer.OutputSize, Threads);
+            dOut = dx;
+        }
+        if (InputBatchNorm is { } ib)
+        {
+            var bb = ws.InputBatchNorm!;
+            BatchNormWork.Backward(ws.Scratch1.AsSpan(0, rows * ib.Size), p.Gradient(ib.Gamma), p.Gradient(ib.Beta),
+                dOut, bb.Xhat, p.Value(ib.Gamma), bb.Rstd, rows, ib.Size, Threads);
+        }
+    }
+}

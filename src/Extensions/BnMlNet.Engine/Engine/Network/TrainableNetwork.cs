@@ -1,0 +1,124 @@
+using BnMlNet.Engine.Kernels;
+using BnMlNet.Engine.Layers;
+
+namespace BnMlNet.Engine.Network;
+/// <summary>
+/// The mutable training state of a BN-MLP: one flat parameter buffer (views per layer), running statistics,
+/// and the workspace. This file: the parameter layout and initialization. The other concerns are in
+/// TrainableNetwork.Forward.cs, TrainableNetwork.Backward.cs and TrainableNetwork.State.cs (freeze, load,
+/// snapshot, finiteness); what the experiments read out of a forward pass is in <see cref="NetworkProbes"/>.
+/// </summary>
+/// <remarks>
+/// Block l (hidden): X → Z = Dense(X) → [BeforeActivation: BN → act | AfterActivation: act → BN | None: act]
+/// → dropout (train only). The output block is Dense with bias. An optional input BN normalizes X of block 0.
+/// </remarks>
+internal sealed partial class TrainableNetwork
+{
+    private readonly Xoshiro256 _dropoutRng;
+    private Workspace? _workspace;
+    private ForwardMode _lastMode;
+    private int _lastRows;
+
+    /// <summary>Builds the network and initializes it from <paramref name="seed"/> (He/Glorot weights, zero biases, γ = 1, β = 0).</summary>
+    public TrainableNetwork(NetworkSpec spec, ulong seed, float batchNormEpsilon = 1e-5f, float batchNormMomentum = 0.1f, int threads = 1)
+    {
+        spec.Validate();
+        Spec = spec;
+        Epsilon = batchNormEpsilon;
+        Momentum = batchNormMomentum;
+        Threads = threads;
+
+        // Layout: all Dense weights first (the decayed prefix), then biases, γ and β.
+        int depth = spec.HiddenSizes.Count + 1;
+        int[] ins = new int[depth], outs = new int[depth];
+        for (int l = 0; l < depth; l++)
+        {
+            ins[l] = l == 0 ? spec.InputSize : spec.HiddenSizes[l - 1];
+            outs[l] = l == depth - 1 ? spec.OutputSize : spec.HiddenSizes[l];
+        }
+        bool hiddenBn = spec.Placement != BatchNormPlacement.None;
+        int weightCount = 0, otherCount = spec.InputBatchNorm ? 2 * spec.InputSize : 0;
+        for (int l = 0; l < depth; l++)
+        {
+            weightCount += ins[l] * outs[l];
+            bool isOutput = l == depth - 1;
+            if (HasBias(spec, isOutput)) otherCount += outs[l];
+            if (!isOutput && hiddenBn) otherCount += 2 * outs[l];
+        }
+        Parameters = new ParameterBuffer(weightCount, otherCount);
+
+        int wOffset = 0, pOffset = weightCount;
+        ParameterSegment Next(string name, ParameterKind kind, int length)
+        {
+            ParameterSegment s;
+            if (kind == ParameterKind.DenseWeight) { s = Parameters.Add(name, kind, wOffset, length); wOffset += length; }
+            else { s = Parameters.Add(name, kind, pOffset, length); pOffset += length; }
+            return s;
+        }
+
+        if (spec.InputBatchNorm)
+            InputBatchNorm = new BatchNormState(spec.InputSize,
+                Next("input.bn.gamma", ParameterKind.BatchNormGamma, spec.InputSize),
+                Next("input.bn.beta", ParameterKind.BatchNormBeta, spec.InputSize));
+
+        Layers = new LayerState[depth];
+        for (int l = 0; l < depth; l++)
+        {
+            bool isOutput = l == depth - 1;
+            var weights = Next($"layer{l}.weight", ParameterKind.DenseWeight, ins[l] * outs[l]);
+            ParameterSegment? bias = HasBias(spec, isOutput) ? Next($"layer{l}.bias", ParameterKind.DenseBias, outs[l]) : null;
+            BatchNormState? bn = !isOutput && hiddenBn
+                ? new BatchNormState(outs[l], Next($"layer{l}.bn.gamma", ParameterKind.BatchNormGamma, outs[l]),
+                    Next($"layer{l}.bn.beta", ParameterKind.BatchNormBeta, outs[l]))
+                : null;
+            Layers[l] = new LayerState
+            {
+                Index = l, InputSize = ins[l], OutputSize = outs[l], Weights = weights, Bias = bias, BatchNorm = bn,
+                Placement = isOutput ? BatchNormPlacement.None : spec.Placement,
+                Activation = isOutput ? Activation.Identity : spec.Activation,
+                IsOutput = isOutput, HasDropout = !isOutput && spec.DropoutRate > 0,
+            };
+        }
+
+        // Initialization: one generator for weights, an independent stream for dropout masks.
+        var init = new Xoshiro256(seed);
+        _dropoutRng = new Xoshiro256(seed ^ 0x5DEECE66DUL);
+        foreach (var layer in Layers)
+            Initialization.InitializeWeights(Parameters.Value(layer.Weights), layer.InputSize, layer.OutputSize,
+                layer.Activation, spec.LeakyReluSlope, init);
+        foreach (var bn in AllBatchNorms())
+            Parameters.Value(bn.Gamma).Fill(1f);
+    }
+
+    private static bool HasBias(NetworkSpec spec, bool isOutput)
+        => isOutput || spec.Placement != BatchNormPlacement.BeforeActivation || spec.KeepBiasBeforeBatchNorm;
+
+    public NetworkSpec Spec { get; }
+    public ParameterBuffer Parameters { get; }
+    public LayerState[] Layers { get; }
+    public BatchNormState? InputBatchNorm { get; }
+    public float Epsilon { get; }
+    public float Momentum { get; }
+    public int Threads { get; set; }
+
+    /// <summary>Every batch norm, input first, then the hidden layers in order (the order population statistics use).</summary>
+    public BatchNormState[] AllBatchNorms() => _allBatchNorms ??=
+        (InputBatchNorm is null ? [] : new[] { InputBatchNorm })
+            .Concat(Layers.Where(l => l.BatchNorm is not null).Select(l => l.BatchNorm!)).ToArray();
+
+    private BatchNormState[]? _allBatchNorms;
+
+    /// <summary>The workspace for at least <paramref name="rows"/> rows; reallocated only when it grows.</summary>
+    public Workspace EnsureWorkspace(int rows)
+    {
+        if (_workspace is null || _workspace.Capacity < rows)
+            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers);
+        return _workspace;
+    }
+
+    /// <summary>The workspace of the last forward pass, or null before the first.</summary>
+    internal Workspace? LastWorkspace => _workspace;
+
+    /// <summary>The row count of the last forward pass.</summary>
+    internal int LastRows => _lastRows;
+}

@@ -1,0 +1,63 @@
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// The shape of a batch-normalized multilayer perceptron. Each hidden block is, by default,
+/// Dense (no bias) → BatchNorm → activation (→ dropout when <see cref="DropoutRate"/> &gt; 0); the output layer is
+/// Dense with bias and the identity, never batch-normalized.
+/// Initialization (from <see cref="TrainingSettings.Seed"/>): He/Kaiming normal, N(0, 2/fan_in), for the ReLU-like
+/// activations (ReLU, LeakyReLU with its slope, GELU, ELU, SiLU, softplus); Glorot uniform, U(±√(6/(fan_in + fan_out))),
+/// for tanh, sigmoid and the identity (the output layer); biases 0, γ = 1, β = 0; running mean 0, variance 1.
+/// </summary>
+/// <param name="InputSize">Number of input features (≥ 1).</param>
+/// <param name="HiddenSizes">Width of each hidden layer, first to last (each ≥ 1; empty gives a linear model).</param>
+/// <param name="OutputSize">Number of raw outputs: 1 for binary (a logit) and regression, K ≥ 2 for multiclass.</param>
+/// <param name="Activation">Hidden-layer nonlinearity.</param>
+/// <param name="Placement">Where batch normalization sits in each hidden block.</param>
+/// <param name="InputBatchNorm">Whether a batch-normalization layer normalizes the raw features (a learned normalization the model carries).</param>
+/// <param name="LeakyReluSlope">Negative-side slope of <see cref="Activation.LeakyRelu"/> (finite, ≥ 0).</param>
+/// <param name="DropoutRate">Inverted-dropout probability after each hidden block, in [0, 1); 0 turns it off.</param>
+public sealed record NetworkSpec(
+    int InputSize,
+    IReadOnlyList<int> HiddenSizes,
+    int OutputSize,
+    Activation Activation = Activation.Relu,
+    BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation,
+    bool InputBatchNorm = false,
+    float LeakyReluSlope = 0.01f,
+    float DropoutRate = 0f)
+{
+    /// <summary>
+    /// Research switch (default false): keep the Dense bias in front of a <see cref="BatchNormPlacement.BeforeActivation"/>
+    /// batch norm. The mean subtraction cancels it, so its gradient is zero in train mode; this exists to show that.
+    /// </summary>
+    public bool KeepBiasBeforeBatchNorm { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field and its range (<see cref="SettingRules"/>).</summary>
+    public void Validate()
+    {
+        SettingRules.InputSize.Check(InputSize, nameof(InputSize));
+        if (HiddenSizes is null) throw new ArgumentNullException(nameof(HiddenSizes));
+        for (int i = 0; i < HiddenSizes.Count; i++)
+            SettingRules.HiddenSize.CheckElement(HiddenSizes[i], nameof(HiddenSizes), i);
+        SettingRules.OutputSize.Check(OutputSize, nameof(OutputSize));
+        SettingRules.CheckDefined(Activation, nameof(Activation));
+        SettingRules.CheckDefined(Placement, nameof(Placement));
+        SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
+        SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
+    }
+
+    /// <summary>Also checks that <see cref="OutputSize"/> fits the head: 1 for binary and regression, ≥ 2 for multiclass.</summary>
+    public void Validate(LossKind loss)
+    {
+        Validate();
+        bool ok = loss switch
+        {
+            LossKind.BinaryLogLoss or LossKind.SquaredError => OutputSize == 1,
+            LossKind.SoftmaxCrossEntropy => OutputSize >= 2,
+            _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss."),
+        };
+        if (!ok)
+            throw new ArgumentOutOfRangeException(nameof(OutputSize), OutputSize,
+                $"OutputSize {OutputSize} does not fit the {loss} head (1 for binary and regression, at least 2 for multiclass).");
+    }
+}

@@ -1,0 +1,84 @@
+namespace BnMlNet.Engine;
+
+/// <summary>
+/// The one place the allowed values of every training and network setting are written. <see cref="TrainingSettings.Validate"/>
+/// and <see cref="NetworkSpec.Validate()"/> check against these; the ML.NET trainers check their options against the
+/// same ranges when they are created, under the option names the user sets.
+/// </summary>
+public static class SettingRules
+{
+    /// <summary>Rows per mini-batch: at least 2.</summary>
+    public static ValueRange BatchSize { get; } = ValueRange.IntegerAtLeast(2, "batch normalization needs 2 rows to measure a variance");
+    /// <summary>Passes over the training data: at least 1.</summary>
+    public static ValueRange Epochs { get; } = ValueRange.IntegerAtLeast(1);
+    /// <summary>Learning rate: finite, ≥ 0 (0 trains nothing but still collects batch-norm statistics).</summary>
+    public static ValueRange LearningRate { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>SGD momentum μ in [0, 1).</summary>
+    public static ValueRange Momentum { get; } = new(0, true, 1, false, Reason: "at 1 the velocity never decays");
+    /// <summary>Adam β₁ in [0, 1).</summary>
+    public static ValueRange Beta1 { get; } = new(0, true, 1, false);
+    /// <summary>Adam β₂ in [0, 1).</summary>
+    public static ValueRange Beta2 { get; } = new(0, true, 1, false);
+    /// <summary>Adam ε: finite, &gt; 0.</summary>
+    public static ValueRange AdamEpsilon { get; } = ValueRange.FiniteAbove(0);
+    /// <summary>Weight decay λ: finite, ≥ 0.</summary>
+    public static ValueRange WeightDecay { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Step schedule: epochs between decays, at least 1.</summary>
+    public static ValueRange StepEpochs { get; } = ValueRange.IntegerAtLeast(1);
+    /// <summary>Step schedule: decay factor γ in (0, 1].</summary>
+    public static ValueRange StepFactor { get; } = new(0, false, 1, true);
+    /// <summary>One-cycle: warm-up fraction in (0, 1).</summary>
+    public static ValueRange OneCycleWarmupFraction { get; } = new(0, false, 1, false);
+    /// <summary>One-cycle: initial divisor, finite, ≥ 1.</summary>
+    public static ValueRange OneCycleInitialDivisor { get; } = ValueRange.FiniteAtLeast(1);
+    /// <summary>One-cycle: final divisor, finite, ≥ 1.</summary>
+    public static ValueRange OneCycleFinalDivisor { get; } = ValueRange.FiniteAtLeast(1);
+    /// <summary>Global gradient-norm limit: finite, ≥ 0 (0 turns clipping off).</summary>
+    public static ValueRange GradientClipNorm { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Batch-norm running-statistics momentum m in (0, 1] (PyTorch's convention).</summary>
+    public static ValueRange BatchNormMomentum { get; } = new(0, false, 1, true, Reason: "at 0 the running statistics never move from their start");
+    /// <summary>Batch-norm ε: finite, &gt; 0.</summary>
+    public static ValueRange BatchNormEpsilon { get; } = ValueRange.FiniteAbove(0);
+    /// <summary>Threads: at least 1.</summary>
+    public static ValueRange Threads { get; } = ValueRange.IntegerAtLeast(1);
+    /// <summary>Early-stopping patience: at least 0 (0 turns early stopping off).</summary>
+    public static ValueRange EarlyStoppingPatience { get; } = ValueRange.IntegerAtLeast(0);
+    /// <summary>Early-stopping minimum improvement: finite, ≥ 0.</summary>
+    public static ValueRange EarlyStoppingMinDelta { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Features per row: at least 1.</summary>
+    public static ValueRange InputSize { get; } = ValueRange.IntegerAtLeast(1);
+    /// <summary>Units per hidden layer: at least 1.</summary>
+    public static ValueRange HiddenSize { get; } = ValueRange.IntegerAtLeast(1, "every hidden layer needs at least 1 unit");
+    /// <summary>Raw outputs: at least 1.</summary>
+    public static ValueRange OutputSize { get; } = ValueRange.IntegerAtLeast(1);
+    /// <summary>LeakyReLU's negative-side slope: finite, ≥ 0.</summary>
+    public static ValueRange LeakyReluSlope { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Dropout probability in [0, 1) (0 turns dropout off).</summary>
+    public static ValueRange DropoutRate { get; } = new(0, true, 1, false);
+
+    /// <summary>Nesterov momentum needs a momentum above 0.</summary>
+    /// <param name="nesterov">Whether Nesterov momentum is asked for.</param>
+    /// <param name="momentum">The momentum.</param>
+    /// <param name="nesterovName">The Nesterov setting's name as the caller knows it.</param>
+    /// <param name="momentumName">The momentum setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentException">Nesterov is on and the momentum is 0.</exception>
+    public static void CheckNesterov(bool nesterov, float momentum, string nesterovName, string momentumName)
+    {
+        if (nesterov && !(momentum > 0))
+            throw new ArgumentException(
+                $"{nesterovName} needs {momentumName} > 0 (it is {momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)}): Nesterov momentum without momentum is plain SGD.",
+                nesterovName);
+    }
+
+    /// <summary>Throws when <paramref name="value"/> is not a declared member of <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The enum.</typeparam>
+    /// <param name="value">The value given.</param>
+    /// <param name="name">The setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a member.</exception>
+    public static void CheckDefined<T>(T value, string name) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException(name, value,
+                $"{name} is {value}, which is not a {typeof(T).Name}; it must be one of {string.Join(", ", Enum.GetNames<T>())}.");
+    }
+}

@@ -1,0 +1,56 @@
+using BnMlNet.MlNet;
+using BnMlNet.MlNet.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+
+namespace BnMlNet;
+
+/// <summary>
+/// Binary classification with a batch-normalized MLP. The label is Boolean; the output columns are Score (the
+/// logit), Probability (its sigmoid) and PredictedLabel (Score &gt; 0), as ML.NET's built-in binary trainers give.
+/// Create it with <c>mlContext.BinaryClassification.Trainers.BatchNormMlp(...)</c>.
+/// </summary>
+public sealed class BatchNormMlpBinaryTrainer
+    : BatchNormMlpTrainerBase<BatchNormMlpBinaryTrainer.Options, BinaryPredictionTransformer<BatchNormMlpModelParameters>>
+{
+    /// <summary>Options for <see cref="BatchNormMlpBinaryTrainer"/>.</summary>
+    public sealed class Options : BatchNormMlpOptionsBase
+    {
+    }
+
+    internal BatchNormMlpBinaryTrainer(IHostEnvironment env, Options options)
+        : base(env, options, TrainerUtils.MakeBoolScalarLabel(options.LabelColumnName), nameof(BatchNormMlpBinaryTrainer))
+    {
+    }
+
+    internal override ModelTask Task => ModelTask.Binary;
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+    /// <inheritdoc/>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (!LabelColumn.IsCompatibleWith(labelCol))
+            throw LabelErrors.Mismatch(LabelColumn.Name, "Boolean", labelCol.GetTypeString(),
+                "Load the label as Boolean (e.g. TextLoader column type Boolean) or convert it before the trainer.");
+    }
+
+    /// <inheritdoc/>
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+    [
+        new(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        new(DefaultColumnNames.Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation(true))),
+        new(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+    ];
+
+    /// <inheritdoc/>
+    protected override BinaryPredictionTransformer<BatchNormMlpModelParameters> MakeTransformer(
+        BatchNormMlpModelParameters model, DataViewSchema trainSchema)
+        => new(Host, model, trainSchema, FeatureColumn.Name);
+}

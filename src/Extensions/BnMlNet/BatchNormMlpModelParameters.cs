@@ -1,0 +1,102 @@
+using BnMlNet.Engine;
+using BnMlNet.MlNet;
+using BnMlNet.MlNet.Persistence;
+using BnMlNet.MlNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+[assembly: LoadableClass(typeof(BnMlNet.BatchNormMlpModelParameters), null, typeof(SignatureLoadModel),
+    "BatchNorm MLP model", BnMlNet.BatchNormMlpModelParameters.LoaderSignature)]
+
+namespace BnMlNet;
+
+/// <summary>
+/// A trained batch-normalized multilayer perceptron: every weight, bias, γ and β, and the frozen running mean and
+/// variance of every batch-normalization layer, all readable. It is what the prediction transformer of a
+/// BatchNormMlp trainer carries and what is saved in the model zip.
+/// </summary>
+/// <remarks>
+/// Immutable and thread-safe: scoring keeps no shared mutable state (each ML.NET cursor or PredictionEngine gets its
+/// own buffers), so one fitted transformer may be used from many threads at once, each thread calling
+/// <c>Transform</c> or its own <c>PredictionEngine</c> (a PredictionEngine itself is not thread-safe, as everywhere in
+/// ML.NET); results are bit-identical to single-threaded scoring. At scoring time batch normalization is folded into
+/// the dense layers; the unfolded statistics stay stored in <see cref="Layers"/>.
+/// </remarks>
+public sealed partial class BatchNormMlpModelParameters
+{
+    internal const string LoaderSignature = "BatchNormMlpModel";
+    private readonly IHost _host;
+
+    internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history)
+    {
+        _host = env.Register(LoaderSignature);
+        Task = task;
+        Network = network;
+        TrainingHistory = history;
+        if (task == ModelTask.Multiclass ? network.OutputSize < 2 : network.OutputSize != 1)
+            throw new ArgumentException($"A {task} model cannot have {network.OutputSize} outputs.", nameof(network));
+    }
+
+    internal ModelTask Task { get; }
+
+    internal InferenceNetwork Network { get; }
+
+    /// <summary>The dense layers, input side first; the last one is the output layer (identity activation, with bias, no batch norm).</summary>
+    public IReadOnlyList<DenseLayerParameters> Layers => Network.Layers;
+
+    /// <summary>The batch normalization applied to the raw features, or null when the model has none.</summary>
+    public BatchNormParameters? InputBatchNorm => Network.InputBatchNorm;
+
+    /// <summary>The number of features the model expects.</summary>
+    public int FeatureCount => Network.InputSize;
+
+    /// <summary>The number of outputs of the last layer: 1 for binary and regression, the class count for multiclass.</summary>
+    public int OutputCount => Network.OutputSize;
+
+    /// <summary>The slope of LeakyReLU for negative inputs (used only by LeakyReLU layers).</summary>
+    public float LeakyReluSlope => Network.LeakyReluSlope;
+
+    /// <summary>One report per training epoch: training loss, validation loss and metric, seconds, learning rate.</summary>
+    public IReadOnlyList<EpochReport> TrainingHistory { get; }
+
+    /// <summary>
+    /// The raw outputs of the network for one feature vector: the logit (binary), the K logits (multiclass) or the
+    /// value (regression). Allocates the result; for bulk scoring use the ML.NET transformer.
+    /// </summary>
+    public float[] Predict(ReadOnlySpan<float> features)
+    {
+        if (features.Length != FeatureCount)
+            throw new ArgumentException($"The model expects {FeatureCount} features, got {features.Length}.", nameof(features));
+        var output = new float[OutputCount];
+        Network.Predict(features, output, Network.CreateScratch());
+        return output;
+    }
+
+    internal RowScorer CreateRowScorer() => new(Network);
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "BNMLPMOD",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(BatchNormMlpModelParameters).Assembly.FullName);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        _host.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(GetVersionInfo());
+        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory));
+    }
+
+    private static BatchNormMlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+        var payload = ModelPayloadReader.Read(ctx.Reader);
+        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History);
+    }
+}

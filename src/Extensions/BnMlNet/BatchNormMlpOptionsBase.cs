@@ -1,0 +1,136 @@
+using Microsoft.ML.Data;
+
+namespace BnMlNet;
+
+/// <summary>
+/// The options every BatchNormMlp trainer shares: columns, the network, training, batch normalization and control.
+/// Defaults follow PyTorch where a convention exists (BN momentum 0.1 with the unbiased running variance, ε = 1e-5).
+/// </summary>
+public abstract class BatchNormMlpOptionsBase
+{
+    // ---- Columns ----
+
+    /// <summary>The label column. Binary: Boolean. Multiclass: a key type (use MapValueToKey). Regression: Single.</summary>
+    public string LabelColumnName = DefaultColumnNames.Label;
+
+    /// <summary>The feature column: a known-size vector of Single.</summary>
+    public string FeatureColumnName = DefaultColumnNames.Features;
+
+    /// <summary>An optional Single column of per-example weights; the loss becomes the weighted mean Σw·l / Σw.</summary>
+    public string? ExampleWeightColumnName;
+
+    // ---- Network ----
+
+    /// <summary>The width of each hidden layer, input side first.</summary>
+    public int[] HiddenLayerSizes = [128, 64];
+
+    /// <summary>The nonlinearity of every hidden block.</summary>
+    public Activation Activation = Activation.Relu;
+
+    /// <summary>The slope for negative inputs when <see cref="Activation"/> is <see cref="BnMlNet.Activation.LeakyRelu"/>.</summary>
+    public float LeakyReluSlope = 0.01f;
+
+    /// <summary>Where batch normalization sits in each hidden block. The default puts it before the activation and drops the dense bias.</summary>
+    public BatchNormPlacement BatchNormPlacement = BatchNormPlacement.BeforeActivation;
+
+    /// <summary>
+    /// Batch-normalize the raw features too: a learned input normalization carried by the model, so no separate
+    /// normalizer is needed in the pipeline.
+    /// </summary>
+    public bool InputBatchNorm = true;
+
+    /// <summary>The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.</summary>
+    public float DropoutRate;
+
+    // ---- Training ----
+
+    /// <summary>Rows per mini-batch (at least 2). A last batch that would have fewer than 2 rows is merged into the one before it.</summary>
+    public int BatchSize = 128;
+
+    /// <summary>Passes over the training data.</summary>
+    public int NumberOfEpochs = 20;
+
+    /// <summary>The update rule.</summary>
+    public OptimizerKind Optimizer = OptimizerKind.Adam;
+
+    /// <summary>The base learning rate. 0 is allowed: nothing is learned, but batch-norm statistics are still collected.</summary>
+    public float LearningRate = 1e-3f;
+
+    /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/> (0 turns it off). In [0, 1).</summary>
+    public float Momentum = 0.9f;
+
+    /// <summary>Use Nesterov momentum with <see cref="OptimizerKind.Sgd"/>; needs <see cref="Momentum"/> &gt; 0.</summary>
+    public bool Nesterov;
+
+    /// <summary>
+    /// Weight decay. It applies to the dense weights only, never to batch-norm γ and β or to biases.
+    /// SGD and Adam add it to the gradient (L2); AdamW decouples it.
+    /// </summary>
+    public float WeightDecay;
+
+    /// <summary>How the learning rate changes over training.</summary>
+    public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
+
+    /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: epochs between two decays.</summary>
+    public int LearningRateStepEpochs = 10;
+
+    /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: the factor applied at each decay, in (0, 1].</summary>
+    public float LearningRateStepFactor = 0.1f;
+
+    /// <summary>Clip the gradient to this global L2 norm. 0 turns clipping off.</summary>
+    public float GradientClipNorm;
+
+    // ---- Batch normalization ----
+
+    /// <summary>PyTorch's momentum m in (0, 1]: running = (1 − m)·running + m·batch. Keras' and ONNX's momentum is 1 − m (0.9 here).</summary>
+    public float BatchNormMomentum = 0.1f;
+
+    /// <summary>ε in x̂ = (x − μ)/√(σ² + ε).</summary>
+    public float BatchNormEpsilon = 1e-5f;
+
+    /// <summary>How the inference-time statistics are obtained: moving averages, or exact population statistics after training.</summary>
+    public RunningStatisticsMode RunningStatistics = RunningStatisticsMode.ExponentialMovingAverage;
+
+    // ---- Control ----
+
+    /// <summary>Shuffle the rows each epoch (from <see cref="Seed"/>).</summary>
+    public bool Shuffle = true;
+
+    /// <summary>The seed for initialization, shuffling and dropout. Null takes one from the MLContext's seed.</summary>
+    public int? Seed;
+
+    /// <summary>Threads for the matrix kernels. Null uses one per core. The same seed and thread count give the same model, bit for bit.</summary>
+    public int? NumberOfThreads;
+
+    /// <summary>
+    /// Early stopping: stop when the validation loss has not improved by <see cref="EarlyStoppingMinDelta"/> for this
+    /// many epochs. 0 turns it off. Needs a validation set: <c>Fit(train, validation)</c>.
+    /// </summary>
+    public int EarlyStoppingPatience;
+
+    /// <summary>The smallest decrease of the validation loss that counts as an improvement.</summary>
+    public float EarlyStoppingMinDelta;
+
+    /// <summary>With early stopping, return the model of the best validation epoch rather than the last one.</summary>
+    public bool RestoreBestModel = true;
+
+    /// <summary>
+    /// Cancels training: <c>Fit</c> then throws <see cref="OperationCanceledException"/>. (ML.NET's own
+    /// <c>MLContext</c> cancellation is honoured too, where the host exposes it.)
+    /// </summary>
+    public CancellationToken CancellationToken;
+
+    /// <summary>
+    /// Rows whose features hold NaN or ±infinity are skipped and counted in the log (as ML.NET's trainers do).
+    /// Set this to throw instead.
+    /// </summary>
+    public bool ThrowOnNonFiniteFeatures;
+
+    /// <summary>
+    /// The most memory, in MiB, the training data may take when cached (rows × (features + label + weight) × 4 bytes).
+    /// Data within it is read once into contiguous arrays; larger data is streamed from the <c>IDataView</c> on every
+    /// epoch instead, shuffled through a seeded buffer of at most this many MiB (a local shuffle, so the model differs
+    /// from the cached one, deterministically). The validation set follows the same rule. 0 always streams.
+    /// </summary>
+    public int MaximumCacheMegabytes = 2048;
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+using BnMlNet.Tests.Persistence;
+
+// Usage: dotnet run --project tools/CompatFixtures -- VERSION [FOLDER]
+// Writes v{VERSION}-{binary,multiclass,regression}.zip and .predictions.json into FOLDER (default: the test
+// project's Fixtures/compat). VERSION is the model format version the current code writes; existing files are
+// never overwritten.
+if (args.Length is < 1 or > 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
+{
+    Console.Error.WriteLine("Usage: CompatFixtures VERSION [FOLDER]   (VERSION: the model format version, a whole number ≥ 1)");
+    return 2;
+}
+string folder = args.Length == 2 ? args[1]
+    : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "test", "BnMlNet.Tests", "Fixtures", "compat");
+folder = Path.GetFullPath(folder);
+try
+{
+    foreach (string file in CompatibilityFixture.Write(folder, version)) Console.WriteLine($"wrote {file}");
+    return 0;
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
