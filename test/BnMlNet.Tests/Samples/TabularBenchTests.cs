@@ -134,6 +134,35 @@ public sealed class TabularBenchTests
             "BN-MLP R² on randhie_mdvis must beat predicting the mean");
     }
 
+    [TestMethod]
+    public void AblationsTrainTheBnMlpWithTheirEditAndCountEachVariant()
+    {
+        string dir = SamplesRunner.NewTempFolder("tabular-ablate");
+        var (code, output) = SamplesRunner.Run("bench", "tabular", "--quick", "--threads", "1", "--ablate", "--datasets", "anes96_vote", "--out", dir);
+        Assert.AreEqual(0, code, output);
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        string section = TabularReportParser.Section(report, "Ablation");
+        var names = BnMlNet.Samples.Bench.Tabular.Ablations.All.Select(a => a.Name).ToList();
+        StringAssert.Contains(section, "| dataset | metric | defaults | " + string.Join(" | ", names) + " |");
+
+        // "no input BN", recomputed here with InputBatchNorm = false, must be the figure in its column.
+        var ml = new MLContext(Seed);
+        var split = ml.Data.TrainTestSplit(ml.Data.LoadFromTextFile<Anes96Row>(RepositoryPaths.DataFile(Anes96.FileName)!, ',', hasHeader: true), 0.2, seed: 42);
+        var (train, test) = Featurize(ml, split, Anes96.NumericColumns.ToArray());
+        double noInputBn = Math.Round(Auc(new MLContext(Seed).BinaryClassification.Trainers.BatchNormMlp(
+            new BatchNormMlpBinaryTrainer.Options { Seed = Seed, NumberOfThreads = 1, InputBatchNorm = false }), train, test), 4);
+        var defaults = TabularReportParser.Accuracy(report).Single().BnMlp;
+        var cells = section.Split('\n').Single(l => l.StartsWith("| anes96_vote |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
+        Assert.AreEqual(defaults, TabularReportParser.Number(cells[3]), 1e-9, "defaults column");
+        var noInputBnCell = cells[4 + names.IndexOf("no input BN")];
+        Assert.AreEqual(noInputBn, TabularReportParser.Number(noInputBnCell.Split(' ')[0]), 1e-9, noInputBnCell);
+        Assert.AreNotEqual(defaults, noInputBn, "turning input BN off changes the model");
+
+        var variants = TabularReportParser.Summary(report, "Ablation");
+        CollectionAssert.AreEqual(new[] { "defaults" }.Concat(names).ToArray(), variants.Select(v => v.Variant).ToArray());
+        Assert.IsTrue(variants.All(v => v.Datasets == 1));
+    }
+
     private static (IDataView Train, IDataView Test) Featurize(MLContext ml, DataOperationsCatalog.TrainTestData split, string[] numeric)
     {
         var train = ml.Data.TakeRows(split.TrainSet, QuickRows);
