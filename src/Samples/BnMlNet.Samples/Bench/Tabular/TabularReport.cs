@@ -49,9 +49,10 @@ public static class TabularReport
             (o.Quick ? $". **Quick mode:** only the first {TabularRunner.QuickTrainRows:N0} training and {TabularRunner.QuickTestRows:N0} test rows of each dataset." : "."));
         md.AppendLine("* Featurization, the same for every trainer, fitted on the training rows: missing numbers replaced by the training mean " +
             "(`ReplaceMissingValues`, mode Mean), text columns one-hot encoded by ML.NET's `OneHotEncoding` (its `CategoricalSlotRanges` " +
-            "annotation survives `Concatenate`; LightGbm reads it), a multiclass text label mapped to a key. No normalization.");
+            "annotation survives `Concatenate`; LightGbm reads it), a multiclass text label mapped to a key.");
         md.AppendLine("* Trainers, each on its own defaults (seed and threads set): the BN-MLP (`BatchNormMlp`), LightGbm, FastTree " +
-            "(multiclass: `OneVersusAll` over the binary FastTree) and SDCA (`SdcaLogisticRegression`, `SdcaMaximumEntropy`, `Sdca`).");
+            "(multiclass: `OneVersusAll` over the binary FastTree) and SDCA (`SdcaLogisticRegression`, `SdcaMaximumEntropy`, `Sdca`), the linear " +
+            "baseline, which alone gets `NormalizeMeanVariance` in front (a linear model needs its features on one scale; the trees do not, and the BN-MLP normalizes its own input).");
         md.AppendLine($"* Timing: one untimed warm-up fit of each trainer on the first {TabularRunner.WarmupRows} training rows, then one timed fit " +
             "on the cached, featurized training set (featurization not included). Metrics from ML.NET's evaluators on the test set: " +
             "AUC (binary), micro-accuracy (multiclass), R² (regression).");
