@@ -40,6 +40,7 @@ public static class TabularPlot
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 150;
+        plot.Axes.Right.MinimumSize = 130; // room for the last rotated dataset name
         plot.Title("BN-MLP (defaults) minus the better of LightGbm and FastTree, test set");
         plot.YLabel("gap (AUC, accuracy or R²)");
         double low = Math.Max(ClipBelow, results.Select(r => r.Comparison().Gap).Where(double.IsFinite).DefaultIfEmpty(0).Min());
