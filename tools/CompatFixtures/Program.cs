@@ -2,9 +2,25 @@ using System.Globalization;
 using BnMlNet.Tests.Persistence;
 
 // Usage: dotnet run --project tools/CompatFixtures -- VERSION [FOLDER]
+//    or: dotnet run --project tools/CompatFixtures -- recipe-v2 [FOLDER]   (the tabular recipe's v2 fixtures, Recipe/CompatibilityV2Tests)
 // Writes v{VERSION}-{binary,multiclass,regression}.zip and .predictions.json into FOLDER (default: the test
 // project's Fixtures/compat). VERSION is the model format version the current code writes; existing files are
 // never overwritten.
+if (args.Length is 1 or 2 && args[0] == "recipe-v2")
+{
+    string recipeFolder = Path.GetFullPath(args.Length == 2 ? args[1]
+        : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "test", "BnMlNet.Tests", "Fixtures", "compat"));
+    try
+    {
+        foreach (string file in BnMlNet.Tests.Recipe.CompatibilityV2Fixture.WriteFixtures(recipeFolder)) Console.WriteLine($"wrote {file}");
+        return 0;
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
 if (args.Length is < 1 or > 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
 {
     Console.Error.WriteLine("Usage: CompatFixtures VERSION [FOLDER]   (VERSION: the model format version, a whole number ≥ 1)");

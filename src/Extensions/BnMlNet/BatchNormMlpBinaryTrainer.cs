@@ -18,6 +18,18 @@ public sealed class BatchNormMlpBinaryTrainer
     /// <summary>Options for <see cref="BatchNormMlpBinaryTrainer"/>.</summary>
     public sealed class Options : BatchNormMlpOptionsBase
     {
+        /// <summary>
+        /// Imbalanced labels (named as in FastTree and LightGbm): weigh each positive row by (Σ w of negative rows) /
+        /// (Σ w of positive rows) of the training set, so both classes carry the same total weight. Combines with the
+        /// example weights; cannot be combined with <see cref="WeightOfPositiveExamples"/> ≠ 1. Default false.
+        /// </summary>
+        public bool UnbalancedSets;
+
+        /// <summary>
+        /// The loss weight of positive rows relative to negative ones (as FastTree's and LightGbm's option), multiplied
+        /// into the example weights in training and validation. Finite, &gt; 0. Default 1.
+        /// </summary>
+        public float WeightOfPositiveExamples = 1f;
     }
 
     internal BatchNormMlpBinaryTrainer(IHostEnvironment env, Options options)

@@ -45,6 +45,12 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
 
         var graph = new OnnxGraphBuilder(ctx, OnnxPrefix);
         bool fold = BatchNormMlpOnnxExport.FoldsBatchNormalization;
+        if (Preprocessing is { } pre)
+        {
+            string prepared = graph.Scratch("Prepared");
+            PreprocessingOnnxEmitter.Emit(new OnnxGraphBuilder(ctx, OnnxPrefix + "Pre"), pre, featureColumn, prepared);
+            featureColumn = prepared;
+        }
         switch (Task)
         {
             case ModelTask.Binary: // [PredictedLabel, Score, Probability]; the scorer thresholds Score itself
@@ -65,7 +71,14 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
             }
             default: // [Score]
                 _host.Check(outputNames.Length == 1, $"Regression ONNX export expects 1 output, got {outputNames.Length}.");
-                NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, outputNames[0]);
+                if (!ExponentialScore)
+                {
+                    NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, outputNames[0]);
+                    return true;
+                }
+                string logRate = graph.Scratch("LogRate");
+                NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, logRate);
+                graph.Node("Exp", outputNames[0], logRate);   // Poisson's log link
                 return true;
         }
     }

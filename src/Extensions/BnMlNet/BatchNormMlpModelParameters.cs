@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Preprocessing;
 using BnMlNet.Engine;
 using BnMlNet.MlNet;
 using BnMlNet.MlNet.Persistence;
@@ -28,12 +29,19 @@ public sealed partial class BatchNormMlpModelParameters
     internal const string LoaderSignature = "BatchNormMlpModel";
     private readonly IHost _host;
 
-    internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history)
+    internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history,
+        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false)
     {
+        ExponentialScore = exponentialScore;
+        if (exponentialScore && task != ModelTask.Regression)
+            throw new ArgumentException($"Only a regression model can have an exponential score, not a {task} model.", nameof(exponentialScore));
         _host = env.Register(LoaderSignature);
         Task = task;
         Network = network;
         TrainingHistory = history;
+        Preprocessing = preprocessing;
+        if (preprocessing is not null && preprocessing.OutputSize != network.InputSize)
+            throw new ArgumentException($"The preprocessing gives {preprocessing.OutputSize} values, the network takes {network.InputSize}.", nameof(preprocessing));
         if (task == ModelTask.Multiclass ? network.OutputSize < 2 : network.OutputSize != 1)
             throw new ArgumentException($"A {task} model cannot have {network.OutputSize} outputs.", nameof(network));
     }
@@ -48,8 +56,21 @@ public sealed partial class BatchNormMlpModelParameters
     /// <summary>The batch normalization applied to the raw features, or null when the model has none.</summary>
     public BatchNormParameters? InputBatchNorm => Network.InputBatchNorm;
 
+    /// <summary>
+    /// The preprocessing the model applies to the features before its first layer (imputation with missing indicators,
+    /// robust scaling and smooth clipping), learned from the training data; null for a model without one (every model
+    /// saved in format version 1). Its outputs are the network's inputs.
+    /// </summary>
+    public FeaturePreprocessor? Preprocessing { get; }
+
+    /// <summary>
+    /// True for regression with the Poisson loss (log link): the network's output is the log of the rate and
+    /// Score = e^output. <see cref="Predict"/> returns the raw output, the log-rate.
+    /// </summary>
+    public bool ExponentialScore { get; }
+
     /// <summary>The number of features the model expects.</summary>
-    public int FeatureCount => Network.InputSize;
+    public int FeatureCount => Preprocessing?.InputSize ?? Network.InputSize;
 
     /// <summary>The number of outputs of the last layer: 1 for binary and regression, the class count for multiclass.</summary>
     public int OutputCount => Network.OutputSize;
@@ -69,15 +90,24 @@ public sealed partial class BatchNormMlpModelParameters
         if (features.Length != FeatureCount)
             throw new ArgumentException($"The model expects {FeatureCount} features, got {features.Length}.", nameof(features));
         var output = new float[OutputCount];
-        Network.Predict(features, output, Network.CreateScratch());
+        if (Preprocessing is { } pre)
+        {
+            var prepared = new float[pre.OutputSize];
+            pre.Apply(features, prepared);
+            Network.Predict(prepared, output, Network.CreateScratch());
+        }
+        else
+        {
+            Network.Predict(features, output, Network.CreateScratch());
+        }
         return output;
     }
 
-    internal RowScorer CreateRowScorer() => new(Network);
+    internal RowScorer CreateRowScorer() => new(Network, Preprocessing, ExponentialScore);
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BNMLPMOD",
-        verWrittenCur: 0x00010001,
+        verWrittenCur: 0x00010002,   // 2: the payload may carry a preprocessing stage (payload format version 2)
         verReadableCur: 0x00010001,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
@@ -88,7 +118,7 @@ public sealed partial class BatchNormMlpModelParameters
         _host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
-        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory));
+        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory, Preprocessing, ExponentialScore));
     }
 
     private static BatchNormMlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -97,6 +127,6 @@ public sealed partial class BatchNormMlpModelParameters
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
         var payload = ModelPayloadReader.Read(ctx.Reader);
-        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History);
+        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History, payload.Preprocessor, payload.ExponentialScore);
     }
 }

@@ -19,6 +19,13 @@ public sealed class BatchNormMlpMulticlassTrainer
     /// <summary>Options for <see cref="BatchNormMlpMulticlassTrainer"/>.</summary>
     public sealed class Options : BatchNormMlpOptionsBase
     {
+        /// <summary>
+        /// Imbalanced labels: one loss weight per class, in key order (class k is key k + 1), multiplied into the example
+        /// weights in training and validation; the loss is Σ c[y]·w·l / Σ c[y]·w (PyTorch's weighted cross-entropy).
+        /// Each finite and ≥ 0, at least one &gt; 0; the count must equal the label's class count. Null (the default)
+        /// weighs every class 1.
+        /// </summary>
+        public float[]? ClassWeights;
     }
 
     internal BatchNormMlpMulticlassTrainer(IHostEnvironment env, Options options)

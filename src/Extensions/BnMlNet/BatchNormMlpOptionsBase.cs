@@ -1,3 +1,4 @@
+using BnMlNet.MlNet.Trainers;
 using Microsoft.ML.Data;
 
 namespace BnMlNet;
@@ -6,7 +7,7 @@ namespace BnMlNet;
 /// The options every BatchNormMlp trainer shares: columns, the network, training, batch normalization and control.
 /// Defaults follow PyTorch where a convention exists (BN momentum 0.1 with the unbiased running variance, ε = 1e-5).
 /// </summary>
-public abstract class BatchNormMlpOptionsBase
+public abstract partial class BatchNormMlpOptionsBase
 {
     // ---- Columns ----
 
@@ -39,16 +40,23 @@ public abstract class BatchNormMlpOptionsBase
     /// </summary>
     public bool InputBatchNorm = true;
 
-    /// <summary>The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.</summary>
-    public float DropoutRate;
+    /// <summary>
+    /// The probability of dropping a hidden unit in training (inverted dropout), in [0, 1). 0 turns dropout off.
+    /// Default 0.1 (the anchors' value, and the evidence in docs/tabular-recipe.md; 0 before the tabular recipe).
+    /// </summary>
+    public float DropoutRate = RecipeDefaults.DropoutRate;
 
     // ---- Training ----
 
     /// <summary>Rows per mini-batch (at least 2). A last batch that would have fewer than 2 rows is merged into the one before it.</summary>
     public int BatchSize = 128;
 
-    /// <summary>Passes over the training data.</summary>
-    public int NumberOfEpochs = 20;
+    /// <summary>
+    /// The most passes over the training data. With a validation set (given, or held out by
+    /// <see cref="ValidationFraction"/>) early stopping (<see cref="EarlyStoppingPatience"/>) usually ends training
+    /// sooner and the best epoch is kept. Default 100 (the anchors' budget; 20 before the tabular recipe).
+    /// </summary>
+    public int NumberOfEpochs = RecipeDefaults.NumberOfEpochs;
 
     /// <summary>The update rule.</summary>
     public OptimizerKind Optimizer = OptimizerKind.Adam;
@@ -104,9 +112,10 @@ public abstract class BatchNormMlpOptionsBase
 
     /// <summary>
     /// Early stopping: stop when the validation loss has not improved by <see cref="EarlyStoppingMinDelta"/> for this
-    /// many epochs. 0 turns it off. Needs a validation set: <c>Fit(train, validation)</c>.
+    /// many epochs. 0 turns it off. Needs a validation set: <c>Fit(train, validation)</c>, or the hold-out of
+    /// <see cref="ValidationFraction"/>. Default 16 (the anchors' patience; 0 before the tabular recipe).
     /// </summary>
-    public int EarlyStoppingPatience;
+    public int EarlyStoppingPatience = RecipeDefaults.EarlyStoppingPatience;
 
     /// <summary>The smallest decrease of the validation loss that counts as an improvement.</summary>
     public float EarlyStoppingMinDelta;

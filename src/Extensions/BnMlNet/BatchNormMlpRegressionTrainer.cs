@@ -17,6 +17,21 @@ public sealed class BatchNormMlpRegressionTrainer
     /// <summary>Options for <see cref="BatchNormMlpRegressionTrainer"/>.</summary>
     public sealed class Options : BatchNormMlpOptionsBase
     {
+        /// <summary>
+        /// Train on the standardized label t = (y − mean)/std (the weighted mean and standard deviation of the training
+        /// labels), then fold the map into the output layer: scores, metrics and the epoch log stay in the label's own
+        /// units, and the saved model, PredictionEngine and ONNX export need nothing extra. Lets the output reach a
+        /// target far from 0 (a log price, a value in the hundreds). A constant label is then an error. Default true.
+        /// </summary>
+        public bool StandardizeLabel = RecipeDefaults.StandardizeLabel;
+
+        /// <summary>
+        /// The training loss. <see cref="RegressionLoss.SquaredError"/> (the default); <see cref="RegressionLoss.Poisson"/>
+        /// for counts: log link, Score = e^output, labels must be ≥ 0 (with <see cref="StandardizeLabel"/> the label is
+        /// divided by its mean and log(mean) is folded into the output bias); <see cref="RegressionLoss.Huber"/>, robust to
+        /// outliers, with δ = 1 in the standardized units (one label standard deviation) when <see cref="StandardizeLabel"/>.
+        /// </summary>
+        public RegressionLoss Loss = RegressionLoss.SquaredError;
     }
 
     internal BatchNormMlpRegressionTrainer(IHostEnvironment env, Options options)

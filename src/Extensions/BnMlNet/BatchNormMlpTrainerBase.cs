@@ -54,6 +54,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         OptionsValidator.Validate(TrainerOptions);   // again: the options object may have changed since creation
         using var ch = Host.Start("Training BatchNormMlp");
         int outputs = OutputCount(context.TrainingSet.Data.Schema);
+        RecipeSettings.CheckClassCount(TrainerOptions, outputs, LabelColumn.Name);
         var train = Read(context.TrainingSet.Data, ch, "training");
         if (train.Dataset.RowCount < 2)
             throw new InvalidOperationException(
@@ -69,7 +70,8 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
 
         var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs);
         var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next());
-        var trainer = new NetworkTrainer(spec, EngineSettings.Loss(Task), settings);
+        var loss = RecipeSettings.Loss(TrainerOptions, Task);
+        var trainer = new NetworkTrainer(spec, loss, settings);
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TrainerOptions.CancellationToken);
         using var poll = new Timer(_ => { if (IsCanceled()) cancellation.Cancel(); }, null, 50, 50);
@@ -77,16 +79,18 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
             $"{string.Join("-", spec.HiddenSizes)}, {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s), seed {settings.Seed}.");
-        var result = trainer.Train(train.Dataset, valid?.Dataset,
-            report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token);
+        var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
+            report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
+        RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
-        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History);
+        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson);
     }
 
     private ReadResult Read(IDataView data, IChannel ch, string which)
     {
         var spec = new RowSpec(data, FeatureColumn.Name, LabelColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null, Task,
-            TrainerOptions.ThrowOnNonFiniteFeatures, () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested);
+            RecipeSettings.ThrowsOnNonFinite(TrainerOptions), () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested,
+            RecipeSettings.KeepsNonFinite(TrainerOptions), CheckMagnitude: TrainerOptions.NumericScaling == NumericScaling.None);
         var result = TrainingDataReader.Read(spec, TrainerOptions.MaximumCacheMegabytes * (1L << 20));
         if (result.Dataset is StreamingBatchSource s)
             ch.Info(MessageSensitivity.None,

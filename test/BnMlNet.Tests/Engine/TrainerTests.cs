@@ -1,4 +1,5 @@
 using BnMlNet.Engine;
+using BnMlNet.Engine.Research;
 using BnMlNet.Engine.Losses;
 
 namespace BnMlNet.Tests.Engine;

@@ -50,6 +50,7 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.BatchNormMomentum), 0, false, 1, true, "in (0, 1]", (o, v) => o.BatchNormMomentum = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.BatchNormEpsilon), 0, false, null, false, "a finite number > 0", (o, v) => o.BatchNormEpsilon = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingMinDelta), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.EarlyStoppingMinDelta = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.ValidationFraction), 0, true, 1, false, "in [0, 1)", (o, v) => o.ValidationFraction = v);
     }
 
     public static IEnumerable<object[]> SpecRows() => Specs().Select(s => new object[] { s });
@@ -129,6 +130,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.Shuffle), nameof(BatchNormMlpOptionsBase.Seed),
             nameof(BatchNormMlpOptionsBase.RestoreBestModel), nameof(BatchNormMlpOptionsBase.CancellationToken),
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
+            nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name).ToHashSet();
         var covered = Specs().Select(s => s.Option).Concat(notNumeric).ToHashSet();
@@ -141,6 +143,7 @@ public sealed class OptionBoundaryTests
     [DataRow(nameof(BatchNormMlpOptionsBase.Optimizer))]
     [DataRow(nameof(BatchNormMlpOptionsBase.LearningRateSchedule))]
     [DataRow(nameof(BatchNormMlpOptionsBase.RunningStatistics))]
+    [DataRow(nameof(BatchNormMlpOptionsBase.NumericScaling))]
     public void EnumOptionsAcceptEveryMemberAndRejectJustPastTheEnds(string option)
     {
         var field = typeof(BatchNormMlpOptionsBase).GetField(option)!;

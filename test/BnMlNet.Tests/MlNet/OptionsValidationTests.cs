@@ -53,7 +53,7 @@ public sealed class OptionsValidationTests
         var rows = Enumerable.Range(0, 64).Select(i => new Row { Features = [i, 100 + 2 * i], Label = i }).ToArray();
         var model = ml.Regression.Trainers.BatchNormMlp(new BatchNormMlpRegressionTrainer.Options
         {
-            LearningRate = 0, NumberOfEpochs = 60, HiddenLayerSizes = [4], BatchSize = 64, Seed = 1,
+            LearningRate = 0, NumberOfEpochs = 60, HiddenLayerSizes = [4], BatchSize = 64, Seed = 1, ValidationFraction = 0, NumericScaling = NumericScaling.None,
         }).Fit(ml.Data.LoadFromEnumerable(rows));
         var inputBn = model.Model.InputBatchNorm!;
         // One batch of all 64 rows per epoch: feature 0 is 0..63 (mean 31.5), feature 1 is 100..226 (mean 163).

@@ -6,7 +6,7 @@ namespace BnMlNet.Engine;
 /// An in-memory <see cref="IMiniBatchSource"/> over row-major arrays. The arrays are not copied: do not change them
 /// while the dataset is in use.
 /// </summary>
-public sealed class DenseDataset : IMiniBatchSource
+public sealed partial class DenseDataset : IMiniBatchSource
 {
     private readonly float[] _features;
     private readonly float[] _labels;

@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Preprocessing;
 namespace BnMlNet.Engine;
 
 /// <summary>What one epoch did.</summary>
@@ -15,7 +16,15 @@ public sealed record EpochReport(int Epoch, double TrainLoss, double? Validation
 /// <param name="Network">The trained, frozen network (the best epoch's when early stopping restored it).</param>
 /// <param name="History">One report per epoch run.</param>
 /// <param name="BestEpoch">The epoch whose model was returned (the last epoch unless early stopping restored an earlier one; 0 when no epoch ran).</param>
-public sealed record TrainingResult(InferenceNetwork Network, IReadOnlyList<EpochReport> History, int BestEpoch);
+public sealed record TrainingResult(InferenceNetwork Network, IReadOnlyList<EpochReport> History, int BestEpoch)
+{
+    /// <summary>The label map folded into <see cref="Network"/>'s output layer, or null when the label was not standardized.</summary>
+    public LabelScaling? LabelScaling { get; init; }
+    /// <summary>Whether the validation set was held out of the training data (<see cref="TrainingSettings.ValidationFraction"/>).</summary>
+    public bool HeldOutValidation { get; init; }
+    /// <summary>The preprocessing stage to apply before <see cref="Network"/> (its input is the raw features), or null.</summary>
+    public FeaturePreprocessor? Preprocessor { get; init; }
+}
 
 /// <summary>Training produced a NaN or infinite loss or parameter. No model is returned.</summary>
 public sealed class TrainingDivergedException : Exception

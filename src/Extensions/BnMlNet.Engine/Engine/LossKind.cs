@@ -9,4 +9,14 @@ public enum LossKind
     SoftmaxCrossEntropy = 1,
     /// <summary>One value; loss = (ŷ − y)², averaged like PyTorch's nn.MSELoss. OutputSize 1.</summary>
     SquaredError = 2,
+    /// <summary>
+    /// One value ŷ, the log of the rate (log link); loss = e^ŷ − y·ŷ, as PyTorch's nn.PoissonNLLLoss(log_input=True,
+    /// full=False); labels y ≥ 0 (counts). The prediction is e^ŷ. OutputSize 1.
+    /// </summary>
+    Poisson = 3,
+    /// <summary>
+    /// One value; loss = ½d² for |d| ≤ 1, |d| − ½ beyond (d = ŷ − y), as PyTorch's nn.HuberLoss(delta=1). With
+    /// <see cref="TrainingSettings.StandardizeLabel"/> the threshold is one label standard deviation. OutputSize 1.
+    /// </summary>
+    Huber = 4,
 }

@@ -52,7 +52,7 @@ public sealed record NetworkSpec(
         Validate();
         bool ok = loss switch
         {
-            LossKind.BinaryLogLoss or LossKind.SquaredError => OutputSize == 1,
+            LossKind.BinaryLogLoss or LossKind.SquaredError or LossKind.Poisson or LossKind.Huber => OutputSize == 1,
             LossKind.SoftmaxCrossEntropy => OutputSize >= 2,
             _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss."),
         };

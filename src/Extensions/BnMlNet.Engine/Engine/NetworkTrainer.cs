@@ -46,23 +46,28 @@ public sealed class NetworkTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.RowCount < 1) throw new ArgumentException("The training data has no rows.", nameof(train));
+        if (train.FeatureCount != _spec.InputSize)
+            throw new ArgumentException($"The training data has {train.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(train));
         if (validation is not null && validation.FeatureCount != _spec.InputSize)
             throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(validation));
-        var session = CreateSession(train);
+        var plan = TrainingPlan.Prepare(train, validation, _loss, _spec.OutputSize, _settings);
+        validation = plan.Validation;
+        var session = new TrainingSession(_spec with { InputSize = plan.Train.FeatureCount }, _loss, _settings, plan.Train);
         var network = session.Network;
         var history = new List<EpochReport>();
         var early = _settings.EarlyStoppingPatience > 0 && validation is not null
-            ? new EarlyStopping(_settings.EarlyStoppingPatience, _settings.EarlyStoppingMinDelta)
+            ? new EarlyStopping(_settings.EarlyStoppingPatience, plan.MinDelta(_settings.EarlyStoppingMinDelta))
             : null;
         NetworkState? best = null;
         for (int e = 1; e <= _settings.Epochs; e++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var report = session.RunEpoch(validation, cancellationToken);
+            var raw = session.RunEpoch(validation, cancellationToken);
+            var report = plan.Report(raw);
             history.Add(report);
             onEpoch?.Invoke(report);
             if (early is null) continue;
-            if (early.Observe(e, report.ValidationLoss ?? double.NaN) && _settings.RestoreBestModel)
+            if (early.Observe(e, raw.ValidationLoss ?? double.NaN) && _settings.RestoreBestModel)
                 best = network.Capture();
             if (early.ShouldStop) break;
         }
@@ -76,6 +81,6 @@ public sealed class NetworkTrainer
             session.RecomputePopulationStatistics(cancellationToken);
         if (!network.IsFinite())
             throw new TrainingDivergedException(Math.Max(1, history.Count), session.StepsPerEpoch, (float)session.CurrentLearningRate);
-        return new TrainingResult(network.ToInferenceNetwork(), history, bestEpoch);
+        return new TrainingResult(plan.Finish(network.ToInferenceNetwork()), history, bestEpoch) { LabelScaling = plan.Scaling, HeldOutValidation = plan.HeldOut, Preprocessor = plan.Preprocessor };
     }
 }

@@ -56,6 +56,27 @@ public static class SettingRules
     /// <summary>Dropout probability in [0, 1) (0 turns dropout off).</summary>
     public static ValueRange DropoutRate { get; } = new(0, true, 1, false);
 
+    /// <summary>Share of the training rows held out for validation when none is given: in [0, 1) (0 turns it off).</summary>
+    public static ValueRange ValidationFraction { get; } = new(0, true, 1, false, Reason: "0 turns the validation hold-out off");
+    /// <summary>A class's loss weight: finite, ≥ 0.</summary>
+    public static ValueRange ClassWeight { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>The positive class's loss weight relative to the negative one: finite, &gt; 0.</summary>
+    public static ValueRange WeightOfPositiveExamples { get; } = ValueRange.FiniteAbove(0);
+
+    /// <summary>Class weights: each in <see cref="ClassWeight"/>, at least one above 0.</summary>
+    /// <param name="weights">The weights, in class order.</param>
+    /// <param name="name">The setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A weight is out of range, or all are 0.</exception>
+    public static void CheckClassWeights(IReadOnlyList<float> weights, string name)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        for (int i = 0; i < weights.Count; i++)
+            if (!ClassWeight.Contains(weights[i]))
+                throw new ArgumentOutOfRangeException(name, weights[i], $"{name}[{i}] is {weights[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; each class weight must be {ClassWeight.Describe()}.");
+        if (!weights.Any(v => v > 0))
+            throw new ArgumentOutOfRangeException(name, weights.Count, $"{name} needs at least one weight > 0.");
+    }
+
     /// <summary>Nesterov momentum needs a momentum above 0.</summary>
     /// <param name="nesterov">Whether Nesterov momentum is asked for.</param>
     /// <param name="momentum">The momentum.</param>

@@ -8,8 +8,9 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// A training run that a caller drives step by step or epoch by epoch (research API; <see cref="NetworkTrainer.Train"/>
-/// uses it internally). It can snapshot the frozen network at any point, read the values entering a hidden
-/// layer's activation, score with train-mode batch norm, and read a Dense bias's gradient. Not thread-safe.
+/// uses it internally). It can snapshot the frozen network at any point; what the experiments read out of it (the
+/// values entering an activation, train-mode scoring, a Dense bias's gradient) is in <see cref="Research.SessionProbes"/>.
+/// Not thread-safe.
 /// </summary>
 /// <remarks>
 /// A mini-batch of fewer than 2 rows is merged into the batch before it; a lone batch of fewer than 2 rows (a data set
@@ -175,51 +176,13 @@ public sealed class TrainingSession
     public InferenceNetwork Snapshot() => _network.ToInferenceNetwork();
 
     /// <summary>
-    /// The values entering hidden layer <paramref name="hiddenLayer"/>'s activation for the given rows, [rows×width]
-    /// row-major: the batch-norm output for <see cref="BatchNormPlacement.BeforeActivation"/>, the Dense output
-    /// otherwise. Inference mode (frozen statistics) by default; with <paramref name="useBatchStatistics"/> the batch
-    /// norms normalize with these rows' own statistics. Nothing is updated.
-    /// </summary>
-    public float[] GetActivationInputs(ReadOnlySpan<float> features, int rows, int hiddenLayer, bool useBatchStatistics = false)
-    {
-        CheckRows(features, rows, useBatchStatistics);
-        if (hiddenLayer < 0 || hiddenLayer >= HiddenLayerCount)
-            throw new ArgumentOutOfRangeException(nameof(hiddenLayer), hiddenLayer, $"There are {HiddenLayerCount} hidden layers.");
-        _network.Forward(features, rows, useBatchStatistics ? ForwardMode.BatchStatistics : ForwardMode.Inference);
-        return _network.ActivationInput(hiddenLayer).ToArray();
-    }
-
-    /// <summary>
-    /// Scores rows with TRAIN-MODE batch norm: every batch norm normalizes with these rows' own mean and variance
-    /// instead of the running statistics (the "wrong test-time statistics" experiment). No dropout, nothing updated.
-    /// Returns [rows×OutputSize] raw outputs.
-    /// </summary>
-    public float[] ScoreWithBatchStatistics(ReadOnlySpan<float> features, int rows)
-    {
-        CheckRows(features, rows, batchStatistics: true);
-        return _network.Forward(features, rows, ForwardMode.BatchStatistics).ToArray();
-    }
-
-    /// <summary>
-    /// The gradient of hidden or output layer <paramref name="layer"/>'s Dense bias from the last <see cref="Step"/>,
-    /// or null when that layer has no bias (a Dense layer followed by batch norm has none unless
-    /// <see cref="NetworkSpec.KeepBiasBeforeBatchNorm"/> is set; then this gradient is zero up to rounding).
-    /// </summary>
-    public float[]? GetDenseBiasGradient(int layer)
-    {
-        if (layer < 0 || layer >= _network.Layers.Length)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"There are {_network.Layers.Length} layers.");
-        return _network.Layers[layer].Bias is { } b ? _network.Parameters.Gradient(b).ToArray() : null;
-    }
-
-    /// <summary>
     /// Replaces every batch norm's running statistics with exact population statistics over the training data
     /// (precise BN, layer after layer, weights frozen; unbiased variance).
     /// </summary>
     public void RecomputePopulationStatistics(CancellationToken cancellationToken = default)
         => PopulationStatistics.Recompute(_network, _train, _settings.BatchSize, cancellationToken);
 
-    private void CheckRows(ReadOnlySpan<float> features, int rows, bool batchStatistics)
+    internal void CheckRows(ReadOnlySpan<float> features, int rows, bool batchStatistics)
     {
         if (rows < (batchStatistics ? 2 : 1))
             throw new ArgumentOutOfRangeException(nameof(rows), rows, batchStatistics ? "Batch statistics need at least 2 rows." : "rows must be at least 1.");

@@ -4,7 +4,7 @@ namespace BnMlNet.Engine;
 /// Hyperparameters of a training run (a mutable POCO; <see cref="Validate"/> checks it).
 /// Weight decay applies to the Dense weights only, never to biases, γ or β.
 /// </summary>
-public sealed class TrainingSettings
+public sealed partial class TrainingSettings
 {
     /// <summary>Rows per mini-batch (≥ 2: batch norm needs 2 rows for a variance). A last batch of one row is merged into the one before it. Default 128.</summary>
     public int BatchSize { get; set; } = 128;
@@ -91,6 +91,7 @@ public sealed class TrainingSettings
         SettingRules.Threads.Check(Threads, nameof(Threads));
         SettingRules.EarlyStoppingPatience.Check(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
+        ValidateRecipe();
     }
 
     /// <summary>A copy (so a run is not affected by later changes).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BnMlNet.Engine;
+using BnMlNet.Engine.Research;
 
 namespace BnMlNet.Samples.Experiments;
 
@@ -77,7 +78,7 @@ public static class DroppedBiasExperiment
             "The layer's own bias b is useless in front of BN (the mean subtraction removes it), so it is dropped, and β plays the role of the bias.",
             $"The same 784-100-100-10 ReLU network twice, seed {ctx.Seed}, Adam lr {Format.Rate(Rate)}, batch {BatchSize}, {steps} steps: once with BN and " +
             "NetworkSpec.KeepBiasBeforeBatchNorm = true (a research switch that keeps the Dense bias in front of each batch norm), once without BN. " +
-            "After every step the bias gradients are read with TrainingSession.GetDenseBiasGradient. The shift test scores the first " +
+            "After every step the bias gradients are read with SessionProbes.GetDenseBiasGradient. The shift test scores the first " +
             $"{ShiftRows} test rows with train-mode batch norm through a double-precision reference forward pass built from the public layer parameters, " +
             "before and after adding a seeded U(−3, 3) shift to every hidden-layer bias; that reference agrees with the engine (last row of the table).",
             [table], [file], verdict, clock.Elapsed.TotalSeconds);

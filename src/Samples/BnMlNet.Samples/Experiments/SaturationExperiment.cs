@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine;
+using BnMlNet.Engine.Research;
 
 namespace BnMlNet.Samples.Experiments;
 

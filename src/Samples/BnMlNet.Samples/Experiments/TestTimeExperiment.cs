@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine;
+using BnMlNet.Engine.Research;
 
 namespace BnMlNet.Samples.Experiments;
 
@@ -100,7 +101,7 @@ public static class TestTimeExperiment
             "inference uses these frozen values. Frameworks differ in how they do this; all reach the intended effect.",
             $"784-100-100-10 ReLU with BN, Adam lr {Format.Rate(Rate)}, batch {BatchSize}, {epochs} epochs, seed {ctx.Seed}; scored on the " +
             $"{data.Test.Rows:N0} test rows in file order. \"Own statistics\" scoring uses the engine's train-mode forward " +
-            "(TrainingSession.ScoreWithBatchStatistics: biased batch variance, no update of anything). The EMA and population rows at 10 and 100 " +
+            "(SessionProbes.ScoreWithBatchStatistics: biased batch variance, no update of anything). The EMA and population rows at 10 and 100 " +
             "steps come from fresh sessions with the same seed (the engine is deterministic), so recomputing statistics never feeds back into training.",
             [modes, stats], [file], verdict, clock.Elapsed.TotalSeconds);
     }

@@ -10,6 +10,8 @@ internal static class LossFunction
         LossKind.BinaryLogLoss => BinaryLogLoss.Forward(outputs, labels, weights, batch, out weightSum),
         LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy.Forward(outputs, labels, weights, batch, outputSize, out weightSum),
         LossKind.SquaredError => SquaredError.Forward(outputs, labels, weights, batch, out weightSum),
+        LossKind.Poisson => PoissonLoss.Forward(outputs, labels, weights, batch, out weightSum),
+        LossKind.Huber => HuberLoss.Forward(outputs, labels, weights, batch, out weightSum),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -22,12 +24,20 @@ internal static class LossFunction
             case LossKind.BinaryLogLoss: BinaryLogLoss.Backward(dOutputs, outputs, labels, weights, batch); break;
             case LossKind.SoftmaxCrossEntropy: SoftmaxCrossEntropy.Backward(dOutputs, outputs, labels, weights, batch, outputSize); break;
             case LossKind.SquaredError: SquaredError.Backward(dOutputs, outputs, labels, weights, batch); break;
+            case LossKind.Poisson: PoissonLoss.Backward(dOutputs, outputs, labels, weights, batch); break;
+            case LossKind.Huber: HuberLoss.Backward(dOutputs, outputs, labels, weights, batch); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind));
         }
     }
 
     /// <summary>"accuracy" for the classification heads, "rmse" for regression.</summary>
-    public static string MetricName(LossKind kind) => kind == LossKind.SquaredError ? "rmse" : "accuracy";
+    public static string MetricName(LossKind kind) => IsRegression(kind) ? "rmse" : "accuracy";
+
+    /// <summary>The regression heads (one value per row): squared error, Poisson, Huber.</summary>
+    public static bool IsRegression(LossKind kind) => kind is LossKind.SquaredError or LossKind.Poisson or LossKind.Huber;
+
+    /// <summary>The prediction in the label's units from the raw output: e^ŷ for Poisson's log link, ŷ otherwise.</summary>
+    public static double Prediction(LossKind kind, float output) => kind == LossKind.Poisson ? Math.Exp(output) : output;
 
     /// <summary>
     /// Adds one batch to the metric's running sums: weighted correct count (classification: logit &gt; 0 means
@@ -52,7 +62,7 @@ internal static class LossFunction
                     v = best == (int)labels[i] ? 1 : 0;
                     break;
                 default:
-                    double d = (double)outputs[i] - labels[i];
+                    double d = Prediction(kind, outputs[i]) - labels[i];
                     v = d * d;
                     break;
             }
@@ -66,6 +76,6 @@ internal static class LossFunction
     {
         if (weightSum <= 0) return double.NaN;
         double mean = sum / weightSum;
-        return kind == LossKind.SquaredError ? Math.Sqrt(mean) : mean;
+        return IsRegression(kind) ? Math.Sqrt(mean) : mean;
     }
 }

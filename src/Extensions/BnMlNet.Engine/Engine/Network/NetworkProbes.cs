@@ -1,7 +1,7 @@
 namespace BnMlNet.Engine.Network;
 
 /// <summary>
-/// What the research API (<see cref="TrainingSession.GetActivationInputs"/>) and precise batch norm
+/// What the research API (<see cref="Research.SessionProbes.GetActivationInputs"/>) and precise batch norm
 /// (<see cref="Training.PopulationStatistics"/>) read out of a network's last forward pass. Nothing here changes the
 /// network.
 /// </summary>

@@ -3,7 +3,7 @@ namespace BnMlNet.MlNet.Catalog;
 /// <summary>The defaults of the simple catalog overloads, kept equal to <see cref="BatchNormMlpOptionsBase"/>'s.</summary>
 internal static class CatalogDefaults
 {
-    public const int Epochs = 20;
+    public const int Epochs = BnMlNet.MlNet.Trainers.RecipeDefaults.NumberOfEpochs;
     public const float LearningRate = 1e-3f;
 
     public static T Fill<T>(T options, string label, string features, string? weight, int[]? hidden, int epochs, float learningRate)

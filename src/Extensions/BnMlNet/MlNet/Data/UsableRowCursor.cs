@@ -11,8 +11,10 @@ namespace BnMlNet.MlNet.Data;
 /// <param name="Task">Decides how the label is read.</param>
 /// <param name="ThrowOnNonFinite">Throw on a NaN/±∞ feature instead of skipping the row.</param>
 /// <param name="IsCanceled">Polled every 1024 rows.</param>
+/// <param name="KeepNonFinite">Keep rows with NaN/±∞ features (the model's preprocessing imputes and clips them).</param>
+/// <param name="CheckMagnitude">Refuse finite features above <see cref="UsableRowCursor.MaxFeatureMagnitude"/> (off when the model scales its inputs).</param>
 internal sealed record RowSpec(IDataView Data, string FeatureColumn, string LabelColumn, string? WeightColumn, ModelTask Task,
-    bool ThrowOnNonFinite, Func<bool>? IsCanceled)
+    bool ThrowOnNonFinite, Func<bool>? IsCanceled, bool KeepNonFinite = false, bool CheckMagnitude = true)
 {
     /// <summary>Features per row, from the column type (a known-size vector, else a clear error).</summary>
     public int FeatureCount => Data.Schema[FeatureColumn].Type is VectorDataViewType { IsKnownSize: true } vt ? vt.Size
@@ -82,7 +84,7 @@ internal sealed class UsableRowCursor : IDisposable
             if (_buffer.Length != _row.Length)
                 throw new InvalidOperationException($"Row {RowsSeen} of feature column '{_spec.FeatureColumn}' has {_buffer.Length} values; the column's type says {_row.Length}.");
             _buffer.CopyTo(_row);
-            int bad = FirstNonFinite(_row);
+            int bad = _spec.KeepNonFinite && !_spec.ThrowOnNonFinite ? -1 : FirstNonFinite(_row);
             if (bad >= 0)
             {
                 if (_spec.ThrowOnNonFinite)
@@ -100,7 +102,7 @@ internal sealed class UsableRowCursor : IDisposable
                 if (!(_weight >= 0) || !float.IsFinite(_weight)) { SkippedBadWeights++; continue; }
             }
             // Only rows that would be used are held to the magnitude limit.
-            int huge = FirstHuge(_row);
+            int huge = _spec.CheckMagnitude ? FirstHuge(_row) : -1;
             if (huge >= 0)
                 throw new ArgumentOutOfRangeException(_spec.FeatureColumn,
                     $"Row {RowsSeen} of feature column '{_spec.FeatureColumn}' holds {_row[huge]} at slot {huge}; BatchNormMlp accepts feature " +
@@ -151,7 +153,7 @@ internal sealed class UsableRowCursor : IDisposable
     private static int FirstHuge(ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
-            if (MathF.Abs(values[i]) > MaxFeatureMagnitude) return i;
+            if (float.IsFinite(values[i]) && MathF.Abs(values[i]) > MaxFeatureMagnitude) return i;
         return -1;
     }
 }

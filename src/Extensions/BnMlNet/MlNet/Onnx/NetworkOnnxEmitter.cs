@@ -1,5 +1,4 @@
 using BnMlNet.Engine;
-using BnMlNet.Engine.Network;
 
 namespace BnMlNet.MlNet.Onnx;
 

@@ -79,12 +79,17 @@ internal static class ModelPayloadReader
                 history.Add(new EpochReport(epoch, trainLoss, double.IsNaN(validLoss) ? null : validLoss,
                     double.IsNaN(validMetric) ? null : validMetric, metric, seconds, lr));
             }
+            var preprocessor = version >= 2 ? PreprocessingPayload.Read(r, Damaged) : null;
+            bool exponentialScore = version >= 2 && r.ReadBoolean();
+            if (exponentialScore && task != ModelTask.Regression) throw Damaged($"a {task} model cannot have an exponential score");
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
 
             var network = new InferenceNetwork(layers, inputBn, slope);
             if (network.InputSize != inputSize || network.OutputSize != outputSize)
                 throw Damaged($"the declared shape {inputSize}→{outputSize} contradicts the layers ({network.InputSize}→{network.OutputSize})");
-            return new ModelPayload(task, network, history);
+            if (preprocessor is not null && preprocessor.OutputSize != network.InputSize)
+                throw Damaged($"the preprocessing gives {preprocessor.OutputSize} values but the network takes {network.InputSize}");
+            return new ModelPayload(task, network, history, preprocessor, exponentialScore);
         }
         catch (EndOfStreamException) { throw Damaged("it ends early (truncated)"); }
         catch (DecoderFallbackException) { throw Damaged("a text field is not valid UTF-8"); }

@@ -24,7 +24,8 @@ internal static class ModelPayloadWriter
         {
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
-            w.Write(ModelPayloadFormat.CurrentVersion);
+            bool version2 = model.Preprocessor is not null || model.ExponentialScore;
+            w.Write(version2 ? ModelPayloadFormat.CurrentVersion : ModelPayloadFormat.VersionWithoutPreprocessing);
             w.Write((int)model.Task);
             w.Write(net.InputSize);
             w.Write(net.OutputSize);
@@ -52,6 +53,11 @@ internal static class ModelPayloadWriter
                 w.Write(e.MetricName ?? "");
                 w.Write(e.Seconds);
                 w.Write(e.LearningRate);
+            }
+            if (version2)
+            {
+                PreprocessingPayload.Write(w, model.Preprocessor);
+                w.Write(model.ExponentialScore);
             }
         }
         return stream.ToArray();

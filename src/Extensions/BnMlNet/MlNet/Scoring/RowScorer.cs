@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Preprocessing;
 using BnMlNet.Engine;
 using Microsoft.ML.Data;
 
@@ -10,25 +11,47 @@ namespace BnMlNet.MlNet.Scoring;
 internal sealed class RowScorer
 {
     private readonly InferenceNetwork _network;
+    private readonly FeaturePreprocessor? _preprocessor;
+    private readonly float[] _prepared;
     private readonly InferenceScratch _scratch;
     private readonly float[] _input;
     private readonly float[] _output;
 
-    public RowScorer(InferenceNetwork network)
+    private readonly bool _exponential;
+
+    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false)
     {
+        _exponential = exponential;
         _network = network;
+        _preprocessor = preprocessor;
+        _prepared = preprocessor is null ? [] : new float[preprocessor.OutputSize];
         _scratch = network.CreateScratch();
-        _input = new float[network.InputSize];
+        _input = new float[preprocessor?.InputSize ?? network.InputSize];
         _output = new float[network.OutputSize];
     }
 
-    /// <summary>The raw head outputs (logits, or the regression value) for one row.</summary>
+    /// <summary>The head outputs for one row: logits, or the regression value (e^output under Poisson's log link).</summary>
     public ReadOnlySpan<float> Score(in VBuffer<float> features)
+    {
+        var raw = Raw(in features);
+        if (!_exponential) return raw;
+        _output[0] = MathF.Exp(raw[0]);
+        return _output;
+    }
+
+    private ReadOnlySpan<float> Raw(in VBuffer<float> features)
     {
         if (features.Length != _input.Length)
             throw new InvalidOperationException(
                 $"The feature vector has {features.Length} values, but the model was trained on {_input.Length}. " +
                 "Score data prepared by the same pipeline as the training data.");
+        if (_preprocessor is not null)
+        {
+            if (features.IsDense) _preprocessor.Apply(features.GetValues(), _prepared);
+            else { features.CopyTo(_input); _preprocessor.Apply(_input, _prepared); }
+            _network.Predict(_prepared, _output, _scratch);
+            return _output;
+        }
         if (features.IsDense)
         {
             // Dense rows (the usual case) are scored in place: no copy on the single-row path.

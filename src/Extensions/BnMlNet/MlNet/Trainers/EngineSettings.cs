@@ -9,7 +9,14 @@ internal static class EngineSettings
         inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
         o.LeakyReluSlope, o.DropoutRate);
 
-    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed) => new()
+    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed)
+    {
+        var settings = LegacyTraining(o, seed);
+        RecipeSettings.Apply(o, settings);
+        return settings;
+    }
+
+    private static TrainingSettings LegacyTraining(BatchNormMlpOptionsBase o, int seed) => new()
     {
         BatchSize = o.BatchSize,
         Epochs = o.NumberOfEpochs,

@@ -49,6 +49,7 @@ internal static class OptionsValidator
         SettingRules.EarlyStoppingPatience.Check(o.EarlyStoppingPatience, nameof(o.EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
         MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
+        RecipeSettings.Validate(o);
     }
 
     private static void RequireName(string? value, string name)

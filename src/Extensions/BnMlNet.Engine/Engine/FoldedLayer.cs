@@ -1,4 +1,4 @@
-namespace BnMlNet.Engine.Network;
+namespace BnMlNet.Engine;
 
 /// <summary>
 /// One inference layer with batch norm folded in: y = act(W'·x + b'), W' [Out×In] row-major. Public engine entry

@@ -1,0 +1,108 @@
+namespace BnMlNet.Engine.Preprocessing;
+
+/// <summary>
+/// The frozen per-feature preprocessing a model applies before its network, learned from the training data.
+/// For input j, in this order:
+/// <list type="number">
+/// <item>NaN (missing) becomes <see cref="Fill"/>[j], the training median; when j is in <see cref="IndicatorInputs"/>,
+/// an extra 0/1 input "j was missing" is appended after the features.</item>
+/// <item>+∞ becomes <see cref="Maximum"/>[j] and −∞ <see cref="Minimum"/>[j], the finite range of the training sample.</item>
+/// <item>z = (x − <see cref="Center"/>[j]) · <see cref="InverseScale"/>[j] (identity when nothing is scaled).</item>
+/// <item>With <see cref="SmoothClip"/>: z is clamped to ±1e15 (so its square cannot overflow), then z/√(1 + (z/3)²).</item>
+/// </list>
+/// Outputs: the <see cref="InputSize"/> transformed features, then one indicator per <see cref="IndicatorInputs"/> entry.
+/// Every output is finite for every input, NaN and ±∞ included. Immutable and thread-safe.
+/// </summary>
+public sealed class FeaturePreprocessor
+{
+    /// <summary>|z| is clamped to this before smooth clipping.</summary>
+    public const float ClipGuard = 1e15f;
+
+    /// <summary>Creates the preprocessor from copies of the given values; validates lengths and finiteness.</summary>
+    public FeaturePreprocessor(IReadOnlyList<float> fill, IReadOnlyList<float> minimum, IReadOnlyList<float> maximum,
+        IReadOnlyList<float> center, IReadOnlyList<float> inverseScale, IReadOnlyList<int> indicatorInputs, bool smoothClip)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        int n = fill.Count;
+        if (n < 1) throw new ArgumentException("The preprocessor needs at least one input.", nameof(fill));
+        Check(minimum, n, nameof(minimum));
+        Check(maximum, n, nameof(maximum));
+        Check(center, n, nameof(center));
+        Check(inverseScale, n, nameof(inverseScale));
+        Check(fill, n, nameof(fill));
+        ArgumentNullException.ThrowIfNull(indicatorInputs);
+        for (int i = 0; i < indicatorInputs.Count; i++)
+            if (indicatorInputs[i] < 0 || indicatorInputs[i] >= n || (i > 0 && indicatorInputs[i] <= indicatorInputs[i - 1]))
+                throw new ArgumentException($"Indicator input {i} is {indicatorInputs[i]}; indicators must be ascending inputs in [0, {n}).", nameof(indicatorInputs));
+        Fill = Array.AsReadOnly(fill.ToArray());
+        Minimum = Array.AsReadOnly(minimum.ToArray());
+        Maximum = Array.AsReadOnly(maximum.ToArray());
+        Center = Array.AsReadOnly(center.ToArray());
+        InverseScale = Array.AsReadOnly(inverseScale.ToArray());
+        IndicatorInputs = Array.AsReadOnly(indicatorInputs.ToArray());
+        SmoothClip = smoothClip;
+        _fill = fill.ToArray(); _min = minimum.ToArray(); _max = maximum.ToArray(); _center = center.ToArray(); _inv = inverseScale.ToArray();
+        _indicators = indicatorInputs.ToArray();
+    }
+
+    private readonly float[] _fill, _min, _max, _center, _inv;
+    private readonly int[] _indicators;
+
+    private static void Check(IReadOnlyList<float> values, int n, string name)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        if (values.Count != n) throw new ArgumentException($"{name} has {values.Count} values, expected {n}.", name);
+        for (int i = 0; i < n; i++)
+            if (!float.IsFinite(values[i])) throw new ArgumentException($"{name}[{i}] is {values[i]}, not finite.", name);
+    }
+
+    /// <summary>Raw features per row.</summary>
+    public int InputSize => Fill.Count;
+    /// <summary>Values per row after preprocessing: the features plus one indicator per <see cref="IndicatorInputs"/>.</summary>
+    public int OutputSize => Fill.Count + IndicatorInputs.Count;
+    /// <summary>The value a missing (NaN) feature takes: the training median.</summary>
+    public IReadOnlyList<float> Fill { get; }
+    /// <summary>What −∞ becomes: the smallest finite training value in the sample.</summary>
+    public IReadOnlyList<float> Minimum { get; }
+    /// <summary>What +∞ becomes: the largest finite training value in the sample.</summary>
+    public IReadOnlyList<float> Maximum { get; }
+    /// <summary>Subtracted before scaling (the median under robust scaling, else 0).</summary>
+    public IReadOnlyList<float> Center { get; }
+    /// <summary>Multiplied after centering (1/IQR or its fallback under robust scaling, else 1).</summary>
+    public IReadOnlyList<float> InverseScale { get; }
+    /// <summary>The inputs (ascending) that get a missing-indicator output: those with a NaN in the training data.</summary>
+    public IReadOnlyList<int> IndicatorInputs { get; }
+    /// <summary>Whether z/√(1 + (z/3)²) follows the scaling.</summary>
+    public bool SmoothClip { get; }
+
+    /// <summary>Preprocesses one row: <paramref name="output"/> gets <see cref="OutputSize"/> values.</summary>
+    public void Apply(ReadOnlySpan<float> input, Span<float> output)
+    {
+        int n = _fill.Length;
+        if (input.Length < n) throw new ArgumentException($"Expected {n} features, got {input.Length}.", nameof(input));
+        if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} values.", nameof(output));
+        for (int k = 0; k < _indicators.Length; k++) output[n + k] = float.IsNaN(input[_indicators[k]]) ? 1f : 0f;
+        for (int j = 0; j < n; j++)
+        {
+            float x = input[j];
+            if (float.IsNaN(x)) x = _fill[j];
+            else if (float.IsPositiveInfinity(x)) x = _max[j];
+            else if (float.IsNegativeInfinity(x)) x = _min[j];
+            float z = (x - _center[j]) * _inv[j];
+            if (SmoothClip)
+            {
+                z = Math.Clamp(z, -ClipGuard, ClipGuard);
+                float t = z / 3f;
+                z /= MathF.Sqrt(1f + t * t);
+            }
+            output[j] = z;
+        }
+    }
+
+    /// <summary>Preprocesses <paramref name="rows"/> rows, row-major.</summary>
+    public void ApplyRows(ReadOnlySpan<float> input, Span<float> output, int rows)
+    {
+        int n = InputSize, m = OutputSize;
+        for (int r = 0; r < rows; r++) Apply(input.Slice(r * n, n), output.Slice(r * m, m));
+    }
+}

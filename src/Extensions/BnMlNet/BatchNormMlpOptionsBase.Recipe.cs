@@ -1,0 +1,34 @@
+using BnMlNet.MlNet.Trainers;
+
+namespace BnMlNet;
+
+public abstract partial class BatchNormMlpOptionsBase
+{
+    // ---- Tabular recipe ----
+
+    /// <summary>
+    /// When <c>Fit</c> gets no validation set, hold out this fraction of the usable training rows as one, drawn from
+    /// <see cref="Seed"/>: cached data gets exactly round(N·f) rows; streamed data sends each row by a seeded hash of
+    /// its values. The held-out rows are not trained on; they drive <see cref="EarlyStoppingPatience"/> and the best
+    /// epoch kept. An explicit validation set always wins. In [0, 1); 0 turns the hold-out off. Fewer than 2 rows on
+    /// either side is an error.
+    /// </summary>
+    public float ValidationFraction = RecipeDefaults.ValidationFraction;
+
+    /// <summary>
+    /// How the model scales each numeric feature before its network, with statistics from a seeded sample of at most
+    /// 100,000 training rows taking at most half of <see cref="MaximumCacheMegabytes"/> (so streamed data stays in budget): <see cref="BnMlNet.NumericScaling.Robust"/> centres on the median,
+    /// divides by the IQR and clips smoothly to about ±3; <see cref="BnMlNet.NumericScaling.None"/> leaves them as they
+    /// are. Carried in the model and applied by Transform, PredictionEngine and the ONNX export alike.
+    /// </summary>
+    public NumericScaling NumericScaling = RecipeDefaults.NumericScaling;
+
+    /// <summary>
+    /// What a NaN feature means. <see cref="MissingValueHandling.Impute"/>: missing; the model fills it with the
+    /// training median and adds a 0/1 "was missing" input for each feature that had NaN in training, at training and
+    /// scoring alike (±∞ is clipped to the feature's training range). <see cref="MissingValueHandling.Skip"/>: the
+    /// row is skipped in training (the earlier behaviour). <see cref="MissingValueHandling.Throw"/>: an error naming
+    /// the row and slot. <see cref="ThrowOnNonFiniteFeatures"/> = true still means Throw.
+    /// </summary>
+    public MissingValueHandling MissingValues = RecipeDefaults.MissingValues;
+}

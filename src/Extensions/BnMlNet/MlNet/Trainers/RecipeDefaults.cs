@@ -1,0 +1,20 @@
+namespace BnMlNet.MlNet.Trainers;
+
+/// <summary>The tabular recipe's defaults, in one place (the evidence for each is in docs/tabular-recipe.md).</summary>
+internal static class RecipeDefaults
+{
+    /// <summary>The validation hold-out when Fit gets no validation set.</summary>
+    public const float ValidationFraction = 0.2f;
+    /// <summary>Regression trains on the standardized label.</summary>
+    public const bool StandardizeLabel = true;
+    /// <summary>The model's numeric preprocessing.</summary>
+    public const NumericScaling NumericScaling = BnMlNet.NumericScaling.Robust;
+    /// <summary>NaN features are imputed with missing indicators.</summary>
+    public const MissingValueHandling MissingValues = MissingValueHandling.Impute;
+    /// <summary>The most epochs (early stopping usually ends sooner).</summary>
+    public const int NumberOfEpochs = 100;
+    /// <summary>Epochs without a validation improvement before stopping.</summary>
+    public const int EarlyStoppingPatience = 16;
+    /// <summary>Inverted dropout after each hidden block.</summary>
+    public const float DropoutRate = 0.1f;
+}

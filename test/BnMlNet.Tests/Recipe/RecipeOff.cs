@@ -1,0 +1,16 @@
+namespace BnMlNet.Tests.Recipe;
+
+/// <summary>Switches off every option the tabular recipe adds (one place, so each new option is added here once).</summary>
+public static class RecipeOff
+{
+    public static void Apply(BatchNormMlpOptionsBase options)
+    {
+        options.NumberOfEpochs = 20;          // the defaults before the recipe
+        options.EarlyStoppingPatience = 0;
+        options.DropoutRate = 0;
+        options.ValidationFraction = 0;
+        options.NumericScaling = NumericScaling.None;
+        options.MissingValues = MissingValueHandling.Skip;
+        if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;
+    }
+}
