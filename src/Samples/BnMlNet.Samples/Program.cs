@@ -80,7 +80,7 @@ public static class Program
             config.AddCommand<ExportOnnxCommand>("export-onnx")
                 .WithDescription("Export a saved model to ONNX and check it with ONNX Runtime against the ML.NET model.")
                 .WithExample("export-onnx", "--model", "model.zip", "--data", "test.csv", "--out", "model.onnx");
-            config.AddCommand<BnMlNet.Samples.Bench.BenchCommand>("bench").WithDescription("Performance measurements as key=value lines (docs/performance.md; bench/run_all.sh compares them with PyTorch).");
+            config.AddBranch("bench", BnMlNet.Samples.Bench.BenchCommands.Configure);
             config.SetExceptionHandler((exception, _) =>
             {
                 string message = exception is CommandParseException parse

@@ -35,7 +35,7 @@ public static class TabularFeaturization
         if (replaceMissing && numericColumns.Count > 0)
         {
             var pairs = numericColumns.Select(c => new InputOutputColumnPair(c, c)).ToArray();
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues(pairs));
+            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues(pairs, Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
         }
         if (categoricalColumns.Count > 0)
         {

@@ -1,0 +1,25 @@
+using BnMlNet.Samples.Bench.Tabular;
+using Spectre.Console.Cli;
+
+namespace BnMlNet.Samples.Bench;
+
+/// <summary>The <c>bench</c> branch: <c>bench</c> itself (throughput, scoring, memory) and <c>bench tabular</c>.</summary>
+public static class BenchCommands
+{
+    /// <summary>Registers <c>bench</c> (the branch's default command) and its subcommand <c>tabular</c>.</summary>
+    public static void Configure(IConfigurator<CommandSettings> bench)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        bench.SetDescription("Performance measurements as key=value lines (docs/performance.md; bench/run_all.sh compares them with PyTorch); " +
+            "'bench tabular' is the accuracy bench on real tables.");
+        bench.SetDefaultCommand<BenchCommand>();
+        // The default command's options (--dataset, --hidden, --batch-size, --epochs, --threads, --seed, --latency-calls,
+        // --sdca, --memory-probe, --skip-scoring) do not show in the branch's help, so the examples carry them.
+        bench.AddExample("bench", "--dataset", "fashion-mnist", "--hidden", "256,256", "--batch-size", "128", "--epochs", "3", "--threads", "1");
+        bench.AddExample("bench", "--dataset", "adult", "--latency-calls", "20000", "--skip-scoring");
+        bench.AddCommand<TabularBenchCommand>("tabular")
+            .WithDescription("The BN-MLP on its defaults against LightGbm, FastTree and SDCA on real tables: report.md with a plot (docs/tabular).")
+            .WithExample("bench", "tabular", "--quick", "--out", "output/tabular")
+            .WithExample("bench", "tabular", "--datasets", "arrests,chile_vote", "--ablate");
+    }
+}

@@ -1,0 +1,45 @@
+using BnMlNet.Samples.Csv;
+
+namespace BnMlNet.Samples.Bench.Tabular;
+
+/// <summary>One piece of the BN-MLP's default recipe turned off: a named edit of its options.</summary>
+/// <param name="Name">Column name in the report, e.g. "no input BN".</param>
+/// <param name="Edit">Changes the default options to turn the piece off.</param>
+/// <param name="OnlyFor">The one task the piece exists for (null: every task); other tasks show no figure.</param>
+public sealed record Ablation(string Name, Action<BatchNormMlpOptionsBase> Edit, MlTask? OnlyFor = null)
+{
+    /// <summary>True when the piece exists for <paramref name="task"/>.</summary>
+    public bool AppliesTo(MlTask task) => OnlyFor is null || OnlyFor == task;
+}
+
+/// <summary>
+/// The ablations of <c>bench tabular --ablate</c>, in one place: each turns off one piece of today's default recipe.
+/// To measure a new piece, add one line here.
+/// </summary>
+public static class Ablations
+{
+    /// <summary>Every ablation, in report order.</summary>
+    public static readonly IReadOnlyList<Ablation> All =
+    [
+        new("no input BN", o => o.InputBatchNorm = false),
+        new("no hidden BN", o => o.BatchNormPlacement = BatchNormPlacement.None),
+        new("no BN at all", o =>
+        {
+            o.InputBatchNorm = false;
+            o.BatchNormPlacement = BatchNormPlacement.None;
+        }),
+        new("BN after activation", o => o.BatchNormPlacement = BatchNormPlacement.AfterActivation),
+        new("no shuffle", o => o.Shuffle = false),
+        // The tabular recipe (issue 11). MissingValues has no toggle here: the shared featurization imputes every
+        // trainer's missing numbers before the BN-MLP sees them, so Impute vs Skip could not differ in this bench.
+        new("no hold-out", o =>
+        {
+            o.ValidationFraction = 0;
+            o.EarlyStoppingPatience = 0;
+        }),
+        new("no early stopping", o => o.EarlyStoppingPatience = 0),
+        new("no robust scaling", o => o.NumericScaling = NumericScaling.None),
+        new("no dropout", o => o.DropoutRate = 0),
+        new("no label standardization", o => ((BatchNormMlpRegressionTrainer.Options)o).StandardizeLabel = false, MlTask.Regression),
+    ];
+}
