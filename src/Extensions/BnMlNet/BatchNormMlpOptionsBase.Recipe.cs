@@ -31,4 +31,10 @@ public abstract partial class BatchNormMlpOptionsBase
     /// the row and slot. <see cref="ThrowOnNonFiniteFeatures"/> = true still means Throw.
     /// </summary>
     public MissingValueHandling MissingValues = RecipeDefaults.MissingValues;
+
+    /// <summary>
+    /// Adam's and AdamW's β₂ (the decay of the squared-gradient average), in [0, 1). Default 0.999 (PyTorch's);
+    /// RealMLP uses 0.95.
+    /// </summary>
+    public float AdamBeta2 = RecipeDefaults.AdamBeta2;
 }

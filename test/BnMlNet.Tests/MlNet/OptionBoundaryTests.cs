@@ -51,6 +51,7 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.BatchNormEpsilon), 0, false, null, false, "a finite number > 0", (o, v) => o.BatchNormEpsilon = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingMinDelta), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.EarlyStoppingMinDelta = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.ValidationFraction), 0, true, 1, false, "in [0, 1)", (o, v) => o.ValidationFraction = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.AdamBeta2), 0, true, 1, false, "in [0, 1)", (o, v) => o.AdamBeta2 = v);
     }
 
     public static IEnumerable<object[]> SpecRows() => Specs().Select(s => new object[] { s });

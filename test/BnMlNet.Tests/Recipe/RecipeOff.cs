@@ -9,6 +9,7 @@ public static class RecipeOff
         options.EarlyStoppingPatience = 0;
         options.DropoutRate = 0;
         options.ValidationFraction = 0;
+        options.AdamBeta2 = 0.999f;
         options.NumericScaling = NumericScaling.None;
         options.MissingValues = MissingValueHandling.Skip;
         if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;

@@ -65,16 +65,16 @@ internal sealed class TrainingPlan
             train = scaling.Apply(train);
             if (validation is not null) validation = scaling.Apply(validation);
         }
-        return new TrainingPlan(train, validation, scaling, preprocessor) { HeldOut = heldOut, _loss = loss };
+        return new TrainingPlan(train, validation, scaling, preprocessor) { HeldOut = heldOut, Head = loss };
     }
 
     /// <summary>The early-stopping threshold in the units the network trains in (the user gives it in label units).</summary>
-    public double MinDelta(double minDelta) => Scaling is null || _loss != LossKind.SquaredError ? minDelta : minDelta / (Scaling.Scale * Scaling.Scale);
+    public double MinDelta(double minDelta) => Scaling is null || Head != LossKind.SquaredError ? minDelta : minDelta / (Scaling.Scale * Scaling.Scale);
 
     /// <summary>An epoch report in the label's units.</summary>
-    public EpochReport Report(EpochReport report) => Scaling is null ? report : Scaling.ToLabelUnits(report, _loss);
+    public EpochReport Report(EpochReport report) => Scaling is null ? report : Scaling.ToLabelUnits(report, Head);
 
-    private LossKind _loss { get; init; }
+    private LossKind Head { get; init; }
 
     /// <summary>The frozen network in the label's units.</summary>
     public InferenceNetwork Finish(InferenceNetwork network) => Scaling is null ? network : Scaling.Fold(network);

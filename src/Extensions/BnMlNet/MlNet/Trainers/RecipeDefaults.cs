@@ -17,4 +17,6 @@ internal static class RecipeDefaults
     public const int EarlyStoppingPatience = 16;
     /// <summary>Inverted dropout after each hidden block.</summary>
     public const float DropoutRate = 0.1f;
+    /// <summary>Adam's β₂.</summary>
+    public const float AdamBeta2 = 0.999f;
 }

@@ -10,6 +10,7 @@ internal static class RecipeSettings
     public static void Apply(BatchNormMlpOptionsBase o, TrainingSettings s)
     {
         s.ValidationFraction = o.ValidationFraction;
+        s.Beta2 = o.AdamBeta2;
         s.StandardizeLabel = o is BatchNormMlpRegressionTrainer.Options { StandardizeLabel: true };
         switch (o)
         {
@@ -41,6 +42,7 @@ internal static class RecipeSettings
     public static void Validate(BatchNormMlpOptionsBase o)
     {
         SettingRules.ValidationFraction.Check(o.ValidationFraction, nameof(o.ValidationFraction));
+        SettingRules.Beta2.Check(o.AdamBeta2, nameof(o.AdamBeta2));
         SettingRules.CheckDefined(o.NumericScaling, nameof(o.NumericScaling));
         SettingRules.CheckDefined(o.MissingValues, nameof(o.MissingValues));
         switch (o)
