@@ -32,6 +32,6 @@ switch ($Task) {
     'bench' {
         Invoke-Dotnet (@('run', '-c', 'Release', '--project', 'test/BnMlNet.Benchmarks', '--') + ($Rest | Where-Object { $_ -ne '--' }))
     }
-    'pack' { Invoke-Dotnet @('pack', 'src/Extensions/BnMlNet/BnMlNet.csproj', '-c', $Configuration, '-o', 'artifacts/packages') }
+    'pack' { Invoke-Dotnet @('pack', 'BnMlNet.sln', '-c', $Configuration, '-o', 'artifacts/packages') }   # BnMlNet and BnMlNet.Engine
     'demo' { Invoke-Dotnet @('run', '-c', $Configuration, '--project', 'src/Samples/BnMlNet.Samples') }
 }

@@ -4,7 +4,8 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// The output nonlinearities of the heads, numerically stable, written once: training (in double) and scoring (in
-/// float) both call these.
+/// float) both call these. Softmax cross-entropy (training, the experiments' test loss) is
+/// <see cref="LogSumExp"/>(z) − z_y; scoring's probabilities are <see cref="Softmax"/>.
 /// </summary>
 public static class HeadFunctions
 {
@@ -35,5 +36,18 @@ public static class HeadFunctions
         }
         float inv = 1f / sum;
         for (int k = 0; k < logits.Length; k++) probabilities[k] *= inv;
+    }
+
+    /// <summary>log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m) with m = max z, in double; m itself when m is infinite.</summary>
+    /// <param name="z">The logits of one row.</param>
+    /// <returns>The log-sum-exp of the logits.</returns>
+    public static double LogSumExp(ReadOnlySpan<float> z)
+    {
+        double m = double.NegativeInfinity;
+        foreach (float v in z) if (v > m) m = v;
+        if (double.IsInfinity(m)) return m;
+        double s = 0;
+        foreach (float v in z) s += Math.Exp(v - m);
+        return m + Math.Log(s);
     }
 }

@@ -15,15 +15,9 @@ public static class Metrics
         {
             var z = logits.Slice(r * k, k);
             int label = (int)labels[r], best = 0;
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < k; j++)
-            {
-                if (z[j] > max) max = z[j];
+            for (int j = 1; j < k; j++)
                 if (z[j] > z[best]) best = j;
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.Exp(z[j] - max);
-            loss += Math.Log(sum) + max - z[label];
+            loss += HeadFunctions.LogSumExp(z) - z[label];
             if (best == label) correct++;
         }
         return rows == 0 ? (double.NaN, double.NaN) : (loss / rows, (double)correct / rows);

@@ -17,7 +17,7 @@ internal static class SoftmaxCrossEntropy
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             int y = ClassIndex(labels[i], classes, i);
-            double l = LogSumExp(z) - z[y];
+            double l = HeadFunctions.LogSumExp(z) - z[y];
             total += weights.IsEmpty ? l : weights[i] * l;
         }
         return total / weightSum;
@@ -33,22 +33,11 @@ internal static class SoftmaxCrossEntropy
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             Span<float> d = dLogits.Slice(i * classes, classes);
             int y = ClassIndex(labels[i], classes, i);
-            double lse = LogSumExp(z);
+            double lse = HeadFunctions.LogSumExp(z);
             float scale = LossReduction.RowScale(weights, i, weightSum);
             for (int j = 0; j < classes; j++)
                 d[j] = scale * (float)(Math.Exp(z[j] - lse) - (j == y ? 1.0 : 0.0));
         }
-    }
-
-    /// <summary>log Σⱼ e^(zⱼ) = m + log Σⱼ e^(zⱼ − m), m = max z.</summary>
-    public static double LogSumExp(ReadOnlySpan<float> z)
-    {
-        double m = double.NegativeInfinity;
-        foreach (float v in z) if (v > m) m = v;
-        if (double.IsInfinity(m)) return m;
-        double s = 0;
-        foreach (float v in z) s += Math.Exp(v - m);
-        return m + Math.Log(s);
     }
 
     /// <summary>The label as a class index; throws when it is not an integer in 0..K−1.</summary>
