@@ -46,6 +46,7 @@ public static class Program
         ("experiments", typeof(BnMlNet.Samples.Experiments.ExperimentsSettings)),
         ("export-onnx", typeof(ExportOnnxSettings)),
         ("bench", typeof(BnMlNet.Samples.Bench.BenchSettings)),
+        ("bench tabular", typeof(BnMlNet.Samples.Bench.Tabular.TabularBenchSettings)),
     ];
 
     private static int RunInvariant(string[] args, TextWriter? output)
