@@ -17,4 +17,6 @@ internal static class RecipeDefaults
     public const int EarlyStoppingPatience = 16;
     /// <summary>Inverted dropout after each hidden block.</summary>
     public const float DropoutRate = 0.1f;
+    /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
+    public const int EnsembleSize = 1;
 }
