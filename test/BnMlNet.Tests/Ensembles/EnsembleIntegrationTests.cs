@@ -68,6 +68,7 @@ public sealed class EnsembleIntegrationTests
         var rows = Rows(300, 1);
         var model = Pipeline(ml, kind).Fit(ml.Data.LoadFromEnumerable(rows));
         var parameters = ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<BatchNormMlpModelParameters>>().Single().Model;
+        Assert.AreEqual(K, parameters.EnsembleSize);
         Assert.AreEqual(K * parameters.OutputCount, parameters.Layers[^1].OutputSize, "the last layer holds the members side by side");
         var probe = Rows(50, 2);
         var bulk = Flat(model.Transform(ml.Data.LoadFromEnumerable(probe)));
