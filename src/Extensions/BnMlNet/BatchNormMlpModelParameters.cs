@@ -50,7 +50,11 @@ public sealed partial class BatchNormMlpModelParameters
 
     internal InferenceNetwork Network { get; }
 
-    /// <summary>The dense layers, input side first; the last one is the output layer (identity activation, with bias, no batch norm).</summary>
+    /// <summary>
+    /// The dense layers, input side first; the last one is the output layer (identity activation, with bias, no batch
+    /// norm). For an ensemble they are the wide network: <see cref="EnsembleSize"/> members side by side (member m's
+    /// units of each layer are the m-th block; the deeper layers are block-diagonal).
+    /// </summary>
     public IReadOnlyList<DenseLayerParameters> Layers => Network.Layers;
 
     /// <summary>The batch normalization applied to the raw features, or null when the model has none.</summary>
@@ -68,6 +72,9 @@ public sealed partial class BatchNormMlpModelParameters
     /// Score = e^output. <see cref="Predict"/> returns the raw output, the log-rate.
     /// </summary>
     public bool ExponentialScore { get; }
+
+    /// <summary>The number of ensemble members (1 for a single network); the prediction is their mean.</summary>
+    public int EnsembleSize => Network.EnsembleSize;
 
     /// <summary>The number of features the model expects.</summary>
     public int FeatureCount => Preprocessing?.InputSize ?? Network.InputSize;

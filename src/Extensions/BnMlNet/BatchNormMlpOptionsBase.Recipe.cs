@@ -37,4 +37,14 @@ public abstract partial class BatchNormMlpOptionsBase
     /// RealMLP uses 0.95.
     /// </summary>
     public float AdamBeta2 = RecipeDefaults.AdamBeta2;
+
+    /// <summary>
+    /// The number k of independent members trained in one pass (1 = off, the default). Each member has
+    /// <see cref="HiddenLayerSizes"/>, its own weights, batch-norm parameters and running statistics and its own
+    /// initialization from <see cref="Seed"/>, and its own loss (the members' losses are summed). The prediction is the
+    /// members' mean: mean probability for classification, mean score in label units for regression; the validation
+    /// loss, early stopping and the best epoch use that mean. The members are computed side by side in one wide network
+    /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32].
+    /// </summary>
+    public int EnsembleSize = RecipeDefaults.EnsembleSize;
 }

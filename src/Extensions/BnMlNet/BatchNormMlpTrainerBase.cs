@@ -77,7 +77,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         using var poll = new Timer(_ => { if (IsCanceled()) cancellation.Cancel(); }, null, 50, 50);
         ch.Info(MessageSensitivity.None,
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
-            $"{string.Join("-", spec.HiddenSizes)}, {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.LearningRate}, " +
+            $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s), seed {settings.Seed}.");
         var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
             report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));

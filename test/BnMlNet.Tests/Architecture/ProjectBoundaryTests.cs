@@ -173,6 +173,8 @@ public sealed partial class ProjectBoundaryTests
             "BnMlNet.NumericScaling", "BnMlNet.Engine.LabelScaling", "BnMlNet.Engine.ConstantLabelException",
             "BnMlNet.Engine.InvalidLabelException", "BnMlNet.Engine.Preprocessing.FeaturePreprocessor",
             "BnMlNet.Engine.Preprocessing.PreprocessingSettings", "BnMlNet.Engine.Preprocessing.PreprocessorFitter",
+            // ensembles (issue 11, piece 10): how a wide network's members combine
+            "BnMlNet.Engine.EnsembleCombination",
         ];
         var exported = typeof(NetworkTrainer).Assembly.GetExportedTypes().Select(t => t.FullName!).Order().ToArray();
         CollectionAssert.AreEqual(documented.Order().ToArray(), exported, string.Join(", ", exported));

@@ -24,8 +24,8 @@ public sealed class OptionBoundaryTests
         public override string ToString() => Option;
     }
 
-    private static Spec Int(string option, int min, string text, Action<BatchNormMlpOptionsBase, int> set, bool engine = true) =>
-        new(option, min, true, null, false, true, text, (o, v) => set(o, (int)v), engine);
+    private static Spec Int(string option, int min, string text, Action<BatchNormMlpOptionsBase, int> set, bool engine = true, int? max = null) =>
+        new(option, min, true, max, max is not null, true, text, (o, v) => set(o, (int)v), engine);
 
     private static Spec Float(string option, double min, bool minIncluded, double? max, bool maxIncluded, string text,
         Action<BatchNormMlpOptionsBase, float> set) =>
@@ -39,6 +39,7 @@ public sealed class OptionBoundaryTests
         yield return Int(nameof(BatchNormMlpOptionsBase.NumberOfThreads), 1, "at least 1", (o, v) => o.NumberOfThreads = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.EarlyStoppingPatience), 0, "at least 0", (o, v) => o.EarlyStoppingPatience = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.MaximumCacheMegabytes), 0, "at least 0", (o, v) => o.MaximumCacheMegabytes = v, engine: false);
+        yield return Int(nameof(BatchNormMlpOptionsBase.EnsembleSize), 1, "in [1, 32]", (o, v) => o.EnsembleSize = v, max: 32);
         yield return Int(nameof(BatchNormMlpOptionsBase.HiddenLayerSizes), 1, "at least 1", (o, v) => o.HiddenLayerSizes = [8, v]);
         yield return Float(nameof(BatchNormMlpOptionsBase.LearningRate), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.LearningRate = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.Momentum), 0, true, 1, false, "in [0, 1)", (o, v) => o.Momentum = v);
@@ -65,7 +66,17 @@ public sealed class OptionBoundaryTests
             yield return (min - 1, false);
             yield return (min, true);
             yield return (min + 1, true);
-            yield return (int.MaxValue, true);
+            if (s.Max is { } top)
+            {
+                yield return ((int)top, true);
+                yield return ((int)top - 1, true);
+                yield return ((int)top + 1, false);
+                yield return (int.MaxValue, false);
+            }
+            else
+            {
+                yield return (int.MaxValue, true);
+            }
             yield break;
         }
         float lo = (float)s.Min;

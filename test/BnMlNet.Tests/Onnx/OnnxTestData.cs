@@ -52,7 +52,7 @@ internal static class OnnxTestData
 
     /// <summary>The network settings a test varies; the rest is fixed and tiny.</summary>
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
-        BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f)
+        BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f, int EnsembleSize = 1)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -69,6 +69,7 @@ internal static class OnnxTestData
         o.InputBatchNorm = net.InputBatchNorm;
         o.BatchNormPlacement = net.Placement;
         o.LeakyReluSlope = net.LeakyReluSlope;
+        o.EnsembleSize = net.EnsembleSize;
         return o;
     }
 

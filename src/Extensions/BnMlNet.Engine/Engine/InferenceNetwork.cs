@@ -21,7 +21,25 @@ public sealed class InferenceNetwork
     /// <param name="inputBatchNorm">Batch norm on the raw features, or null.</param>
     /// <param name="leakyReluSlope">Slope used by <see cref="Activation.LeakyRelu"/> blocks.</param>
     public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope)
+        : this(layers, inputBatchNorm, leakyReluSlope, 1, EnsembleCombination.Mean)
     {
+    }
+
+    /// <summary>
+    /// An ensemble of <paramref name="ensembleSize"/> members laid side by side in <paramref name="layers"/> (the last
+    /// layer's outputs are k groups of <see cref="OutputSize"/>, member 0 first), combined by <paramref name="combination"/>.
+    /// With <paramref name="ensembleSize"/> = 1 it is the single network of the other constructor.
+    /// </summary>
+    /// <param name="layers">The dense layers of the wide network, input side first.</param>
+    /// <param name="inputBatchNorm">The (shared) input batch norm, or null.</param>
+    /// <param name="leakyReluSlope">LeakyReLU's negative-side slope.</param>
+    /// <param name="ensembleSize">Members k, in <see cref="SettingRules.EnsembleSize"/>; the last layer's width must be a multiple of k.</param>
+    /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
+    public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
+        int ensembleSize, EnsembleCombination combination)
+    {
+        SettingRules.EnsembleSize.Check(ensembleSize, nameof(ensembleSize));
+        SettingRules.CheckDefined(combination, nameof(combination));
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("The network needs at least one layer.", nameof(layers));
         if (!float.IsFinite(leakyReluSlope)) throw new ArgumentException("leakyReluSlope must be finite.", nameof(leakyReluSlope));
@@ -44,6 +62,10 @@ public sealed class InferenceNetwork
         InputBatchNorm = inputBatchNorm;
         LeakyReluSlope = leakyReluSlope;
         _folded = FoldedLayer.Fold(Layers, inputBatchNorm, out _outputAffine);
+        if (Layers[^1].OutputSize % ensembleSize != 0)
+            throw new ArgumentException($"The last layer's {Layers[^1].OutputSize} outputs do not split into {ensembleSize} members.", nameof(ensembleSize));
+        EnsembleSize = ensembleSize;
+        Combination = combination;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
     }
 
@@ -74,7 +96,13 @@ public sealed class InferenceNetwork
     /// <summary>Features per row.</summary>
     public int InputSize => Layers[0].InputSize;
     /// <summary>Raw outputs per row.</summary>
-    public int OutputSize => Layers[^1].OutputSize;
+    public int OutputSize => Layers[^1].OutputSize / EnsembleSize;
+
+    /// <summary>Members laid side by side in <see cref="Layers"/> (1 for a single network).</summary>
+    public int EnsembleSize { get; }
+
+    /// <summary>How the members' raw outputs become the ensemble's (only read when <see cref="EnsembleSize"/> &gt; 1).</summary>
+    public EnsembleCombination Combination { get; }
 
     /// <summary>Per-thread buffers for <see cref="Predict"/>.</summary>
     public InferenceScratch CreateScratch() => new(_maxWidth);
@@ -114,7 +142,20 @@ public sealed class InferenceNetwork
             (next, other) = (other, next);
         }
         Span<float> o = output[..(rows * OutputSize)];
-        if (_outputAffine is { } aff)
+        if (EnsembleSize > 1)
+        {
+            int wide = Layers[^1].OutputSize;
+            if (_outputAffine is { } wa)
+            {
+                Span<float> raw = next.AsSpan(0, rows * wide);
+                for (int r = 0; r < rows; r++)
+                    for (int i = 0; i < wide; i++)
+                        raw[r * wide + i] = wa.Scale[i] * x[r * wide + i] + wa.Shift[i];
+                x = raw;
+            }
+            Ensembles.EnsembleCombiner.Combine(Combination, x, rows, EnsembleSize, OutputSize, o);
+        }
+        else if (_outputAffine is { } aff)
         {
             for (int r = 0; r < rows; r++)
                 for (int i = 0; i < OutputSize; i++)
@@ -192,7 +233,8 @@ public sealed class InferenceNetwork
             if (p.Placement == BatchNormPlacement.AfterActivation) z = ApplyBatchNorm(p.BatchNorm!, z);
             x = z;
         }
-        x.CopyTo(output);
+        if (EnsembleSize > 1) Ensembles.EnsembleCombiner.Combine(Combination, x, 1, EnsembleSize, OutputSize, output);
+        else x.CopyTo(output);
     }
 
     private static float[] ApplyBatchNorm(BatchNormParameters bn, float[] x)

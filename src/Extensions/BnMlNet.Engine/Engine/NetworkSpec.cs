@@ -32,6 +32,15 @@ public sealed record NetworkSpec(
     /// </summary>
     public bool KeepBiasBeforeBatchNorm { get; init; }
 
+    /// <summary>
+    /// The number k of independent members trained in one pass (1 = a single network, the default). Each member has
+    /// the hidden sizes and output size above, its own weights, batch-norm parameters and running statistics; they
+    /// are stored side by side in one wide network (the first layer one GEMM over the shared input, deeper layers
+    /// block-diagonal), each member has its own loss and the prediction is the members' mean (probabilities for
+    /// classification). The input batch norm, when on, is shared. In <see cref="SettingRules.EnsembleSize"/>.
+    /// </summary>
+    public int EnsembleSize { get; init; } = 1;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field and its range (<see cref="SettingRules"/>).</summary>
     public void Validate()
     {
@@ -44,6 +53,7 @@ public sealed record NetworkSpec(
         SettingRules.CheckDefined(Placement, nameof(Placement));
         SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
         SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
+        SettingRules.EnsembleSize.Check(EnsembleSize, nameof(EnsembleSize));
     }
 
     /// <summary>Also checks that <see cref="OutputSize"/> fits the head: 1 for binary and regression, ≥ 2 for multiclass.</summary>

@@ -58,6 +58,8 @@ public static class SettingRules
 
     /// <summary>Share of the training rows held out for validation when none is given: in [0, 1) (0 turns it off).</summary>
     public static ValueRange ValidationFraction { get; } = new(0, true, 1, false, Reason: "0 turns the validation hold-out off");
+    /// <summary>Ensemble members trained in one pass: an integer in [1, 32] (1 turns the ensemble off).</summary>
+    public static ValueRange EnsembleSize { get; } = new(1, true, 32, true, IsInteger: true, Reason: "1 turns the ensemble off; each member multiplies the model's size");
     /// <summary>A class's loss weight: finite, ≥ 0.</summary>
     public static ValueRange ClassWeight { get; } = ValueRange.FiniteAtLeast(0);
     /// <summary>The positive class's loss weight relative to the negative one: finite, &gt; 0.</summary>

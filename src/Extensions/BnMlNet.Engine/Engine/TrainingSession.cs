@@ -25,6 +25,7 @@ public sealed class TrainingSession
     private readonly LearningRateScheduler _scheduler;
     private readonly BatchStager _stager;
     private readonly Random? _shuffle;
+    private readonly Ensembles.EnsembleLoss? _ensembleLoss;
     private float[] _dOutputs = [];
     private int _batchInEpoch;
     private double _epochLossSum, _epochWeightSum;
@@ -42,7 +43,10 @@ public sealed class TrainingSession
         Loss = loss;
         _settings = settings.Clone();
         _train = train;
-        _network = new TrainableNetwork(spec, (ulong)(long)_settings.Seed, _settings.BatchNormEpsilon, _settings.BatchNormMomentum, _settings.Threads);
+        _network = spec.EnsembleSize == 1
+            ? new TrainableNetwork(spec, (ulong)(long)_settings.Seed, _settings.BatchNormEpsilon, _settings.BatchNormMomentum, _settings.Threads)
+            : Ensembles.EnsembleTraining.CreateNetwork(spec, loss, _settings);
+        _ensembleLoss = spec.EnsembleSize == 1 ? null : new Ensembles.EnsembleLoss(loss, spec.EnsembleSize, spec.OutputSize);
         int length = _network.Parameters.Length;
         _optimizer = _settings.Optimizer switch
         {
@@ -152,14 +156,24 @@ public sealed class TrainingSession
         _batchInEpoch++;
         int rows = batch.Rows;
         if (rows < 2) return double.NaN;
-        int k = Spec.OutputSize;
+        int k = _network.Spec.OutputSize;   // k·C for an ensemble
         float lr = _scheduler.RateAt(StepCount);
         var outputs = _network.Forward(batch.FeatureSpan, rows, ForwardMode.Train);
-        double loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out double weightSum);
-        if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
         if (_dOutputs.Length < rows * k) _dOutputs = new float[rows * k];
-        LossFunction.Backward(Loss, _dOutputs, outputs, batch.LabelSpan, batch.WeightSpan, rows, k);
+        double loss, weightSum;
+        if (_ensembleLoss is null)
+        {
+            loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out weightSum);
+            if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+            LossFunction.Backward(Loss, _dOutputs, outputs, batch.LabelSpan, batch.WeightSpan, rows, k);
+        }
+        else
+        {
+            loss = _ensembleLoss.ForwardBackward(outputs, batch.LabelSpan, batch.WeightSpan, rows, _dOutputs.AsSpan(0, rows * k), out weightSum);
+            if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+        }
         _network.Backward(batch.FeatureSpan, _dOutputs.AsSpan(0, rows * k));
+        if (_ensembleLoss is not null) Ensembles.EnsembleLayout.MaskGradients(_network, Spec.EnsembleSize);
         var p = _network.Parameters;
         if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
         _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);

@@ -13,7 +13,9 @@ internal sealed partial class TrainableNetwork
             layers[l.Index] = new DenseLayerParameters(l.InputSize, l.OutputSize, p.Value(l.Weights).ToArray(),
                 l.Bias is { } b ? p.Value(b).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
         }
-        return new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope);
+        return EnsembleSize == 1
+            ? new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope)
+            : new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, EnsembleSize, Combination);
     }
 
     private BatchNormParameters? ToParameters(BatchNormState? bn)

@@ -101,6 +101,12 @@ internal sealed partial class TrainableNetwork
     public float Momentum { get; }
     public int Threads { get; set; }
 
+    /// <summary>Members laid side by side in this (wide) network; 1 for a single network.</summary>
+    public int EnsembleSize { get; init; } = 1;
+
+    /// <summary>How the members' outputs combine into the ensemble's.</summary>
+    public EnsembleCombination Combination { get; init; }
+
     /// <summary>Every batch norm, input first, then the hidden layers in order (the order population statistics use).</summary>
     public BatchNormState[] AllBatchNorms() => _allBatchNorms ??=
         (InputBatchNorm is null ? [] : new[] { InputBatchNorm })

@@ -11,13 +11,20 @@ internal static class Evaluation
         int batchSize, CancellationToken cancellationToken)
     {
         double lossSum = 0, lossWeight = 0, metricSum = 0, metricWeight = 0;
-        int k = network.Spec.OutputSize;
+        int members = network.EnsembleSize, k = network.Spec.OutputSize / members;
+        float[] combined = [];
         foreach (var batch in data.GetBatches(batchSize, null))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (batch.Rows == 0) continue;
             ReadOnlySpan<float> weights = batch.Weights is { } w ? w.Span : default;
-            var outputs = network.Forward(batch.Features.Span, batch.Rows, ForwardMode.Inference);
+            ReadOnlySpan<float> outputs = network.Forward(batch.Features.Span, batch.Rows, ForwardMode.Inference);
+            if (members > 1)
+            {
+                if (combined.Length < batch.Rows * k) combined = new float[batch.Rows * k];
+                Ensembles.EnsembleCombiner.Combine(network.Combination, outputs, batch.Rows, members, k, combined);
+                outputs = combined.AsSpan(0, batch.Rows * k);
+            }
             double l = LossFunction.Forward(loss, outputs, batch.Labels.Span, weights, batch.Rows, k, out double ws);
             lossSum += l * ws;
             lossWeight += ws;

@@ -21,6 +21,8 @@ internal static class NetworkOnnxEmitter
     public static void Emit(OnnxGraphBuilder graph, InferenceNetwork network, bool fold, string features, string output)
     {
         var steps = fold ? FoldedSteps(graph, network) : UnfoldedSteps(graph, network);
+        if (network.EnsembleSize > 1)   // the members' wide output, then their combination
+            steps.Add(new Step("Ensemble", (input, result) => EnsembleOnnxEmitter.Emit(graph, network, input, result)));
         string current = features;
         for (int i = 0; i < steps.Count; i++)
         {

@@ -13,14 +13,16 @@ namespace BnMlNet.MlNet.Persistence;
 ///         float32[in·out] weights; bool has bias; [float32[out]]; bool has BN; [BN block]
 ///     int32 history count; per epoch: int32 epoch; float64 train loss, validation loss (NaN = none),
 ///         validation metric (NaN = none); string metric name; float64 seconds; float64 learning rate
-///     version 2 only: bool has preprocessing; [preprocessing block]; bool exponential score (Poisson's log link)
+///     version 2 and up: bool has preprocessing; [preprocessing block]; bool exponential score (Poisson's log link)
+///     version 3 only: int32 ensemble size k (≥ 2; the layers are the wide network of k members side by side, the
+///         combination follows from the task and the exponential score)
 /// byte[32] SHA-256 of the payload
 /// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
 /// preprocessing block: int32 input size; bool smooth clip; float32[input] fill, minimum, maximum, center, inverse scale;
 ///     int32 indicator count; int32[count] indicator inputs (ascending)
 /// float arrays are written as int32 count followed by the values.
 /// A model without preprocessing and with an identity score is written as version 1, byte for byte as before
-/// version 2 existed.
+/// version 2 existed; a single network (k = 1) is written as version 1 or 2, byte for byte as before version 3.
 /// </code>
 /// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
 /// before anything is allocated.
@@ -31,7 +33,10 @@ internal static class ModelPayloadFormat
     public static ReadOnlySpan<byte> Magic => "BNMLPNET"u8;
 
     /// <summary>The payload version this build writes. Versions above it are refused with a clear message.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
+
+    /// <summary>The version of a payload with preprocessing or an exponential score but a single network.</summary>
+    public const int VersionWithoutEnsemble = 2;
 
     /// <summary>The version of a payload without a preprocessing stage (the layout every earlier build reads).</summary>
     public const int VersionWithoutPreprocessing = 1;

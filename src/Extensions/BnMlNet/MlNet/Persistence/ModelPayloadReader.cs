@@ -82,11 +82,13 @@ internal static class ModelPayloadReader
             var preprocessor = version >= 2 ? PreprocessingPayload.Read(r, Damaged) : null;
             bool exponentialScore = version >= 2 && r.ReadBoolean();
             if (exponentialScore && task != ModelTask.Regression) throw Damaged($"a {task} model cannot have an exponential score");
+            int ensembleSize = version >= 3 ? r.ReadInt32() : 1;
+            if (version >= 3 && !SettingRules.EnsembleSize.Contains(ensembleSize)) throw Damaged($"ensemble size {ensembleSize} is out of range");
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
 
-            var network = new InferenceNetwork(layers, inputBn, slope);
-            if (network.InputSize != inputSize || network.OutputSize != outputSize)
-                throw Damaged($"the declared shape {inputSize}→{outputSize} contradicts the layers ({network.InputSize}→{network.OutputSize})");
+            var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore));
+            if (network.InputSize != inputSize || network.Layers[^1].OutputSize != outputSize)
+                throw Damaged($"the declared shape {inputSize}→{outputSize} contradicts the layers ({network.InputSize}→{network.Layers[^1].OutputSize})");
             if (preprocessor is not null && preprocessor.OutputSize != network.InputSize)
                 throw Damaged($"the preprocessing gives {preprocessor.OutputSize} values but the network takes {network.InputSize}");
             return new ModelPayload(task, network, history, preprocessor, exponentialScore);

@@ -24,11 +24,13 @@ internal static class ModelPayloadWriter
         {
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
-            bool version2 = model.Preprocessor is not null || model.ExponentialScore;
-            w.Write(version2 ? ModelPayloadFormat.CurrentVersion : ModelPayloadFormat.VersionWithoutPreprocessing);
+            bool version3 = net.EnsembleSize > 1;
+            bool version2 = version3 || model.Preprocessor is not null || model.ExponentialScore;
+            w.Write(version3 ? ModelPayloadFormat.CurrentVersion
+                : version2 ? ModelPayloadFormat.VersionWithoutEnsemble : ModelPayloadFormat.VersionWithoutPreprocessing);
             w.Write((int)model.Task);
             w.Write(net.InputSize);
-            w.Write(net.OutputSize);
+            w.Write(net.Layers[^1].OutputSize);   // the wide output (k·C) of an ensemble
             w.Write(net.LeakyReluSlope);
             WriteOptionalBatchNorm(w, net.InputBatchNorm);
             w.Write(net.Layers.Count);
@@ -59,6 +61,7 @@ internal static class ModelPayloadWriter
                 PreprocessingPayload.Write(w, model.Preprocessor);
                 w.Write(model.ExponentialScore);
             }
+            if (version3) w.Write(net.EnsembleSize);
         }
         return stream.ToArray();
     }

@@ -28,6 +28,7 @@ internal static class OptionsValidator
         SettingRules.LeakyReluSlope.Check(o.LeakyReluSlope, nameof(o.LeakyReluSlope));
         SettingRules.CheckDefined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
         SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
+        SettingRules.EnsembleSize.Check(o.EnsembleSize, nameof(o.EnsembleSize));
 
         SettingRules.BatchSize.Check(o.BatchSize, nameof(o.BatchSize));
         SettingRules.Epochs.Check(o.NumberOfEpochs, nameof(o.NumberOfEpochs));

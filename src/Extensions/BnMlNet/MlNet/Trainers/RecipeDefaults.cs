@@ -19,4 +19,7 @@ internal static class RecipeDefaults
     public const float DropoutRate = 0.1f;
     /// <summary>Adam's β₂.</summary>
     public const float AdamBeta2 = 0.999f;
+
+    /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
+    public const int EnsembleSize = 1;
 }
