@@ -5,8 +5,9 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace BnMlNet.Tests.Samples;
 
 /// <summary>
-/// <c>experiments --quick</c> on the shipped subset: the report and plots exist, the numbers parse and are sane, and
-/// experiments 5 and 6 show what the math says.
+/// <c>experiments --quick --seeds 2</c> on the shipped subset: the report and plots exist, the numbers parse and are sane,
+/// experiments 5 and 6 show what the math says, every combined figure is the mean ± half-range of the seeds' own
+/// tables, and every verdict follows from its printed numbers by <see cref="SeedVerdict.Rule"/>.
 /// </summary>
 [TestClass]
 public sealed class ExperimentsTests
@@ -15,12 +16,13 @@ public sealed class ExperimentsTests
     private static string s_output = "";
     private static int s_code = -99;
     private static string s_report = "";
+    private const int Seeds = 2;
 
     [ClassInitialize]
     public static void RunQuickExperiments(TestContext context)
     {
         s_dir = SamplesRunner.NewTempFolder("experiments");
-        (s_code, s_output) = SamplesRunner.Run("experiments", "--quick", "--dataset", "subset", "--threads", "2", "--out", s_dir);
+        (s_code, s_output) = SamplesRunner.Run("experiments", "--quick", "--dataset", "subset", "--seeds", Seeds.ToString(CultureInfo.InvariantCulture), "--threads", "2", "--out", s_dir);
         string path = Path.Combine(s_dir, ExperimentReport.FileName);
         s_report = File.Exists(path) ? File.ReadAllText(path) : "";
     }
@@ -37,7 +39,8 @@ public sealed class ExperimentsTests
     {
         Assert.AreEqual(0, s_code, s_output);
         Assert.IsFalse(string.IsNullOrEmpty(s_report), "experiments.md was not written");
-        foreach (var png in ExperimentsCommand.PlotFiles.Values.SelectMany(f => f))
+        // experiments 7 and 8 draw their plots only when the development suite is there
+        foreach (var png in ExperimentsCommand.PlotFiles.Where(p => p.Key <= 6 || Section(p.Key).Contains("](exp", StringComparison.Ordinal)).SelectMany(p => p.Value))
         {
             var bytes = File.ReadAllBytes(Path.Combine(s_dir, png));
             Assert.IsGreaterThan(1000, bytes.Length, png);
@@ -45,15 +48,16 @@ public sealed class ExperimentsTests
             StringAssert.Contains(s_report, $"]({png})", "the report embeds " + png);
         }
         Assert.IsEmpty(Directory.GetFiles(s_dir, "*.tmp*"), "no temporary files left behind");
-        for (int n = 1; n <= 6; n++)
+        for (int n = 1; n <= 8; n++)
         {
             StringAssert.Contains(s_report, $"## {n}. ");
             Assert.Contains("**Verdict:**", Section(n), $"experiment {n} has a verdict");
             Assert.Contains("**The seed claims:**", Section(n), $"experiment {n} states the claim");
         }
         // provenance
-        StringAssert.Contains(s_report, "experiments --quick --dataset subset");
-        StringAssert.Contains(s_report, "Seeds: 1");
+        StringAssert.Contains(s_report, "experiments --quick --dataset subset --seeds 2");
+        StringAssert.Contains(s_report, "Seeds: 1, 2 (2 per experiment");
+        StringAssert.Contains(s_report, SeedVerdict.Rule);
         StringAssert.Contains(s_report, "Threads: 2");
         StringAssert.Contains(s_report, "subset (data/fashion-mnist): 3,000 training rows");
         StringAssert.Contains(s_report, "1,000 test rows");
@@ -131,7 +135,12 @@ public sealed class ExperimentsTests
     [TestCategory("Long")]
     public void RegularizationRunsOverfitAndTheVerdictFollowsFromTheTables()
     {
-        var tables = Tables(4);
+        for (int seed = 1; seed <= Seeds; seed++) CheckRegularizationSeed(seed);
+    }
+
+    private static void CheckRegularizationSeed(int seed)
+    {
+        var tables = SeedTablesOf(4, seed);
         var final = tables[0];
         var matched = tables[1];
         Assert.IsGreaterThanOrEqualTo(6, final.Count);
@@ -158,9 +167,12 @@ public sealed class ExperimentsTests
         int betterTest = batches.Count(b => Number(Row(b, "BN")["test accuracy"]) > Number(Row(b, "no BN")["test accuracy"]));
         int lowerAtMatch = matched.Count(r => Number(r["BN test loss"]) < Number(r["no-BN test loss"]));
         string verdict = Section(4);
+        if (seed == 1)   // the verdict's words are seed 1's
+        {
         StringAssert.Contains(verdict, $"BN's loss gap is smaller at {lossGap} of {n} batch sizes and its accuracy gap at {accuracyGap} of {n}");
         StringAssert.Contains(verdict, $"BN's final test accuracy is higher at {betterTest} of {n}");
         StringAssert.Contains(verdict, $"BN's test loss is lower at {lowerAtMatch} of {n} batch sizes");
+        }
 
         // "BN fits the training rows faster": it reaches the matched training loss no later, and ends lower.
         Assert.HasCount(n, matched);
@@ -224,15 +236,26 @@ public sealed class ExperimentsTests
         return end < 0 ? s_report[start..] : s_report[start..end];
     }
 
-    /// <summary>The Markdown tables of section <paramref name="n"/>, each a list of rows keyed by header.</summary>
-    private static List<List<Dictionary<string, string>>> Tables(int n)
+    /// <summary>The combined (all-seed) Markdown tables of section <paramref name="n"/>, each a list of rows keyed by header.</summary>
+    private static List<List<Dictionary<string, string>>> Tables(int n) =>
+        CaptionedTables(n).Where(t => !t.Caption.StartsWith(ExperimentReport.SeedCaptionPrefix, StringComparison.Ordinal)).Select(t => t.Rows).ToList();
+
+    /// <summary>The tables of one seed of section <paramref name="n"/>, in order.</summary>
+    private static List<List<Dictionary<string, string>>> SeedTablesOf(int n, int seed) =>
+        CaptionedTables(n).Where(t => t.Caption.StartsWith($"{ExperimentReport.SeedCaptionPrefix}{seed}: ", StringComparison.Ordinal)).Select(t => t.Rows).ToList();
+
+    /// <summary>Every Markdown table of section <paramref name="n"/> with its bold caption.</summary>
+    private static List<(string Caption, List<Dictionary<string, string>> Rows)> CaptionedTables(int n)
     {
-        var tables = new List<List<Dictionary<string, string>>>();
+        var tables = new List<(string Caption, List<Dictionary<string, string>> Rows)>();
         string[]? headers = null;
         List<Dictionary<string, string>>? current = null;
+        string caption = "";
         foreach (var raw in Section(n).Split('\n'))
         {
             string line = raw.Trim();
+            if (line.StartsWith("**", StringComparison.Ordinal) && line.EndsWith("**", StringComparison.Ordinal) && line.Length > 4)
+                caption = line[2..^2];
             if (!line.StartsWith('|'))
             {
                 headers = null;
@@ -245,7 +268,7 @@ public sealed class ExperimentsTests
             {
                 headers = cells;
                 current = [];
-                tables.Add(current);
+                tables.Add((caption, current));
             }
             else
             {
@@ -257,9 +280,118 @@ public sealed class ExperimentsTests
         return tables;
     }
 
+    private static readonly System.Text.RegularExpressions.Regex CellNumber = new(@"^([+-]?[0-9][0-9,]*(?:\.([0-9]+))?(e[+-]?[0-9]+)?)");
+
+    [TestMethod]
+    [TestCategory("Long")]
+    public void EveryCombinedFigureIsTheMeanAndHalfRangeOfTheSeedsOwnTables()
+    {
+        int checkedCells = 0;
+        for (int n = 1; n <= 8; n++)
+        {
+            if (n >= 7 && !Section(n).Contains("| dataset |", StringComparison.Ordinal)) continue;   // not measured (no development suite)
+            var combined = Tables(n);
+            var perSeed = Enumerable.Range(1, Seeds).Select(seed => SeedTablesOf(n, seed)).ToList();
+            foreach (var seedTables in perSeed) Assert.HasCount(combined.Count, seedTables, $"section {n}: every seed has every table");
+            for (int t = 0; t < combined.Count; t++)
+                for (int r = 0; r < combined[t].Count; r++)
+                    foreach (var (header, cell) in combined[t][r])
+                    {
+                        var seedCells = perSeed.Select(p => p[t][r][header]).ToList();
+                        if (seedCells.Distinct().Count() == 1)
+                        {
+                            Assert.AreEqual(seedCells[0], cell, $"section {n} table {t} row {r} '{header}': equal in every seed, kept as is");
+                            continue;
+                        }
+                        var matches = seedCells.Select(c => CellNumber.Match(c)).ToList();
+                        if (!matches.All(m => m.Success)) continue;   // text that differs between seeds (e.g. "diverged" in one)
+                        if (!cell.Contains(" ± ", StringComparison.Ordinal) && cell.Contains(" / ", StringComparison.Ordinal)) continue;   // numbers with different units, listed per seed
+                        var values = matches.Select(m => double.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+                        double mean = values.Sum() / values.Length, half = (values.Max() - values.Min()) / 2;
+                        var parts = cell.Split(" ± ");
+                        Assert.HasCount(2, parts, $"section {n} '{header}': '{cell}' is mean ± spread");
+                        double shownMean = Number(parts[0]), shownHalf = Number(parts[1]);
+                        bool sci = matches.Any(m => m.Groups[3].Success);
+                        int decimals = matches.Max(m => m.Groups[2].Length);
+                        double tolerance = sci ? 0.006 * Math.Max(Math.Abs(mean), Math.Abs(half)) + 1e-300 : 0.5 * Math.Pow(10, -Math.Max(decimals, 1)) + 1e-12;
+                        Assert.AreEqual(mean, shownMean, tolerance, $"section {n} '{header}' row {r}: mean of {string.Join(", ", seedCells)}");
+                        Assert.AreEqual(half, shownHalf, tolerance, $"section {n} '{header}' row {r}: half-range of {string.Join(", ", seedCells)}");
+                        checkedCells++;
+                    }
+        }
+        Assert.IsGreaterThan(50, checkedCells, "enough combined cells were recomputed");
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex EffectLine = new(
+        @"difference in the claim's direction (?<d>[-+0-9.e]+), spread (?<s>[-+0-9.e]+): (?<o>supports the claim|within the seed spread|goes against the claim)");
+
+    [TestMethod]
+    [TestCategory("Long")]
+    public void EveryVerdictFollowsFromItsPrintedNumbersByTheRule()
+    {
+        for (int n = 1; n <= 8; n++)
+        {
+            string section = Section(n);
+            int start = section.IndexOf("**Verdict:**", StringComparison.Ordinal);
+            string verdict = section[start..section.IndexOf('\n', start)];
+            var effects = EffectLine.Matches(verdict);
+            if (n >= 7 && effects.Count == 0)
+            {
+                StringAssert.Contains(verdict, "the claim was not measured", $"section {n} without the development suite says so");
+                StringAssert.Contains(verdict, "missing");
+                continue;
+            }
+            Assert.IsNotEmpty(effects, $"section {n} judges its effects");
+            int supports = 0;
+            foreach (System.Text.RegularExpressions.Match m in effects)
+            {
+                double d = double.Parse(m.Groups["d"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                double sp = double.Parse(m.Groups["s"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                string o = m.Groups["o"].Value;
+                int population = verdict.IndexOf(TestTimeExperiment.PopulationEffect, StringComparison.Ordinal);
+                bool noDifferenceClaim = n == 5 && population >= 0 && m.Index > population;   // "all reach the intended effect": a claim of no difference
+                string expected = noDifferenceClaim
+                    ? (Math.Abs(d) <= sp ? "supports the claim" : "goes against the claim")
+                    : d > sp ? "supports the claim" : -d > sp ? "goes against the claim" : "within the seed spread";
+                // d and s are printed rounded: only check where rounding cannot flip the comparison
+                if (Math.Abs(Math.Abs(d) - sp) > 2e-4 * Math.Max(1, Math.Abs(sp)) || sp == 0) Assert.AreEqual(expected, o, $"section {n}: {m.Value}");
+                if (o == "supports the claim") supports++;
+            }
+            string overall = supports == effects.Count ? "holds" : supports > 0 ? "holds partly" : "does not hold";
+            StringAssert.Contains(verdict, $"by the rule below: the claim {overall}.", $"section {n}: {supports} of {effects.Count} effects support the claim");
+        }
+    }
+
+    [TestMethod]
+    [TestCategory("Long")]
+    public void TheTabularPartComparesWithBnAndWithoutBnOrSaysWhatIsMissing()
+    {
+        string section = Section(7);
+        if (BnMlNet.Samples.Datasets.DevSuite.FindDirectory(null) is null)
+        {
+            StringAssert.Contains(section, "Not measured: the development suite is missing.");
+            return;
+        }
+        var table = Tables(7)[0];
+        Assert.HasCount(10, table, "the ten datasets of the development suite");
+        foreach (var r in table)
+        {
+            Assert.AreEqual(Number(r["with BN"]) - Number(r["without BN"]), Number(r["with BN − without BN"]), 2e-4, r["dataset"]);
+            Assert.IsTrue(Number(r["train rows"]) <= BnMlNet.Samples.Bench.Tabular.TabularRunner.QuickTrainRows, "quick mode subsamples");
+            if (r["metric"] is "AUC" or "accuracy")
+                foreach (var v in new[] { "with BN", "without BN", "BN after the activation" }) CheckAccuracy(r[v]);
+        }
+        var stats = Tables(8)[0];
+        Assert.HasCount(11, stats, "the development suite and the Fashion-MNIST subset");
+        foreach (var r in stats)
+            Assert.AreEqual(Number(r["population statistics"]) - Number(r["moving average (default)"]), Number(r["population − moving average"]), 2e-4, r["dataset"]);
+    }
+
+    /// <summary>The number of a cell, or the mean of a combined <c>mean ± spread</c> cell.</summary>
     private static double Number(string cell)
     {
-        Assert.IsTrue(double.TryParse(cell.Replace(",", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double v),
+        string first = cell.Split(" ± ")[0].Split(' ')[0];
+        Assert.IsTrue(double.TryParse(first.Replace(",", "", StringComparison.Ordinal).TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v),
             $"'{cell}' is not a number");
         return v;
     }
@@ -281,7 +413,8 @@ public sealed class ExperimentsTests
 public sealed class ExperimentsOptionsTests
 {
     [TestMethod]
-    [DataRow("--only", "7")]
+    [DataRow("--only", "9")]
+    [DataRow("--seeds", "0")]
     [DataRow("--only", "1,x")]
     [DataRow("--dataset", "mnist")]
     [DataRow("--threads", "0")]

@@ -47,7 +47,7 @@ public static class DepthExperiment
             foreach (bool bn in new[] { true, false })
                 ExperimentPlots.Line(plot, xs, ctx.Scale.Depths.Select(d => Get(act, d, bn) is { Diverged: false } o ? o.TestAccuracy : 0.1).ToArray(),
                     $"{Name(act)} {(bn ? "BN" : "no BN")}", ExperimentPlots.Palette[act == Activation.Sigmoid ? 0 : 2], dashed: !bn);
-        plot.Axes.SetLimitsY(0, 1);
+        ExperimentPlots.YLimits(plot, 0, 1);
         string file = ExperimentPlots.Save(plot, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.LowerLeft);
 
         var verdicts = Activations.Select(act => Verdict(act, ctx.Scale.Depths, d => Get(act, d, true), d => Get(act, d, false)));
@@ -56,7 +56,16 @@ public static class DepthExperiment
             $"{string.Join(", ", ctx.Scale.Depths)} hidden layers of {Width} units, sigmoid (Glorot init) and ReLU (He init), " +
             $"BN before the activation or no BN; the same optimizer for all: SGD, momentum {Momentum}, lr {Rate}, batch {BatchSize}, " +
             $"{epochs} epochs, seed {ctx.Seed}. \"Train loss\" is the mean train-mode loss over the last epoch.",
-            [table], [file], string.Join(" ", verdicts), clock.Elapsed.TotalSeconds);
+            [table], [file], string.Join(" ", verdicts), clock.Elapsed.TotalSeconds,
+            Activations.SelectMany(act => DepthEffects(act, ctx.Scale.Depths, d => Get(act, d, true), d => Get(act, d, false))).ToList());
+    }
+
+    private static IEnumerable<Effect> DepthEffects(Activation act, IReadOnlyList<int> depths, Func<int, RunOutcome> bn, Func<int, RunOutcome> plain)
+    {
+        static double Acc(RunOutcome o) => o.Diverged ? 0.1 : o.TestAccuracy;
+        int shallow = depths[0], deep = depths[^1];
+        yield return new Effect($"{Name(act)}: accuracy at {deep} hidden layers", Acc(bn(deep)), Acc(plain(deep)));
+        yield return new Effect($"{Name(act)}: accuracy lost from {shallow} to {deep} layers", Acc(bn(shallow)) - Acc(bn(deep)), Acc(plain(shallow)) - Acc(plain(deep)), LowerSupportsClaim: true);
     }
 
     private static string Name(Activation a) => a == Activation.Relu ? "ReLU" : "sigmoid";

@@ -81,7 +81,11 @@ public static class DroppedBiasExperiment
             "After every step the bias gradients are read with SessionProbes.GetDenseBiasGradient. The shift test scores the first " +
             $"{ShiftRows} test rows with train-mode batch norm through a double-precision reference forward pass built from the public layer parameters, " +
             "before and after adding a seeded U(−3, 3) shift to every hidden-layer bias; that reference agrees with the engine (last row of the table).",
-            [table], [file], verdict, clock.Elapsed.TotalSeconds);
+            [table], [file], verdict, clock.Elapsed.TotalSeconds,
+            [
+                new Effect("largest gradient norm of a hidden bias", bnMax, plainRun.MaxHidden.Max(), LowerSupportsClaim: true, Decimals: -1),
+                new Effect("largest output change when the hidden biases are shifted", bnChange, plainChange, LowerSupportsClaim: true, Decimals: -1),
+            ]);
     }
 
     private sealed record Watched(TrainingSession Session, double[] MaxHidden, double MeanHidden, double MeanOutput, List<double>[] PerStep);

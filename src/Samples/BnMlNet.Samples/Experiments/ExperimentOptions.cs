@@ -16,11 +16,15 @@ public enum ExperimentDatasetChoice
 /// <param name="Seed">Seed of sampling, initialization and shuffling.</param>
 /// <param name="Threads">Training runs in parallel (each on one thread).</param>
 /// <param name="Dataset">Which Fashion-MNIST copy.</param>
-/// <param name="Experiments">Experiment numbers to run (1-6), ascending.</param>
+/// <param name="Experiments">Experiment numbers to run (1-8), ascending.</param>
 /// <param name="CommandLine">The command line, for the report.</param>
+/// <param name="Seeds">How many seeds every experiment runs over: <paramref name="Seed"/>, <paramref name="Seed"/> + 1, ….</param>
 public sealed record ExperimentOptions(bool Quick, int Seed, int Threads, ExperimentDatasetChoice Dataset,
-    IReadOnlyList<int> Experiments, string CommandLine)
+    IReadOnlyList<int> Experiments, string CommandLine, int Seeds = 3)
 {
+    /// <summary>The seeds every experiment runs with, in order.</summary>
+    public IReadOnlyList<int> SeedList => Enumerable.Range(0, Seeds).Select(i => Seed + i).ToArray();
+
     /// <summary>The sizes of this mode.</summary>
     public ExperimentScale Scale => Quick ? ExperimentScale.Quick : ExperimentScale.Thorough;
 }

@@ -8,8 +8,8 @@ using Spectre.Console;
 namespace BnMlNet.Samples.Experiments;
 
 /// <summary>
-/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's
-/// research API; tables on the console, and <c>experiments.md</c> with PNG plots in the output folder.
+/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's research API over several seeds, and two tabular experiments on the development suite (7, 8);
+/// tables on the console, and <c>experiments.md</c> with PNG plots in the output folder.
 /// </summary>
 public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocation) : AppCommand<ExperimentsSettings>(console)
 {
@@ -22,6 +22,8 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [4] = RegularizationExperiment.Run,
         [5] = TestTimeExperiment.Run,
         [6] = DroppedBiasExperiment.Run,
+        [7] = TabularBnExperiment.Run,
+        [8] = RunningStatisticsExperiment.Run,
     };
 
     /// <summary>The PNGs each experiment writes.</summary>
@@ -33,6 +35,8 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [4] = [RegularizationExperiment.PlotFile, RegularizationExperiment.TrajectoryPlot],
         [5] = [TestTimeExperiment.PlotFile],
         [6] = [DroppedBiasExperiment.PlotFile],
+        [7] = [TabularBnExperiment.PlotFile],
+        [8] = [RunningStatisticsExperiment.PlotFile],
     };
 
     /// <inheritdoc />
@@ -61,18 +65,29 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         var started = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
         var data = ExperimentData.Load(options.Dataset, options.Scale.TrainRows, options.Seed);
-        Console.WriteLine($"{data.Description}; {options.Threads} parallel run(s); {(options.Quick ? "quick" : "thorough")} mode");
+        Console.WriteLine($"{data.Description}; {options.Threads} parallel run(s); {(options.Quick ? "quick" : "thorough")} mode; seeds {string.Join(", ", options.SeedList)}");
         var gate = new Lock();
         void Progress(string line) { lock (gate) Console.WriteLine(Format.Inv($"  [{watch.Elapsed.TotalSeconds,5:F0} s] {line}")); }
-        var context = new ExperimentContext(data, options, folder, settings.Force, Progress);
 
-        var sections = new List<ExperimentSection>();
+        var sections = new List<SeededSection>();
         foreach (int number in options.Experiments)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Console.WriteLine($"Experiment {number} …");
-            var section = All[number](context);
-            sections.Add(section);
+            var perSeed = new List<ExperimentSection>();
+            var plots = new List<PlotRecorder>();
+            foreach (int seed in options.SeedList)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Console.WriteLine($"Experiment {number}, seed {seed} …");
+                var context = new ExperimentContext(data, options with { Seed = seed }, folder, settings.Force, Progress);
+                using var recorder = new PlotRecorder();
+                perSeed.Add(All[number](context));
+                plots.Add(recorder);
+            }
+            foreach (string file in perSeed[0].Plots)
+                BandPlots.Save(plots.Where(p => p.Plots.ContainsKey(file)).Select(p => p.Plots[file]).ToList(), folder, file, settings.Force);
+            var seeded = SeededSection.Combine(perSeed, options.SeedList);
+            sections.Add(seeded);
+            var section = seeded.Combined;
             Console.WriteLine();
             Console.Write(new Rule(Markup.Escape($"{section.Number}. {section.Title}")).LeftJustified());
             foreach (var table in section.Tables) Console.Write(table.ToSpectre());
@@ -105,12 +120,13 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
             foreach (var part in only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || !All.ContainsKey(n))
-                    throw new UserInputException($"--only takes experiment numbers 1-6, comma-separated; got '{only}'.");
+                    throw new UserInputException($"--only takes experiment numbers 1-8, comma-separated; got '{only}'.");
                 experiments.Add(n);
             }
             if (experiments.Count == 0) throw new UserInputException("--only names no experiment.");
             experiments = experiments.Distinct().Order().ToList();
         }
-        return new ExperimentOptions(settings.Quick, settings.Seed, settings.Threads ?? Environment.ProcessorCount, dataset, experiments, commandLine);
+        if (settings.Seeds is < 1 or > 100) throw new UserInputException($"--seeds must be between 1 and 100; got {settings.Seeds}.");
+        return new ExperimentOptions(settings.Quick, settings.Seed, settings.Threads ?? Environment.ProcessorCount, dataset, experiments, commandLine, settings.Seeds);
     }
 }

@@ -18,16 +18,20 @@ public sealed class ExperimentsSettings : CommandSettings
     [CommandOption("--threads <N>"), Description("Training runs in parallel, one thread each (default: logical cores)")]
     public int? Threads { get; init; }
 
-    /// <summary>Seed.</summary>
-    [CommandOption("--seed <N>"), Description("Seed of the row sampling, initialization and shuffling"), DefaultValue(1)]
+    /// <summary>First seed.</summary>
+    [CommandOption("--seed <N>"), Description("First seed of the initialization and shuffling (the seeds are N, N+1, …); also seeds the row sampling"), DefaultValue(1)]
     public int Seed { get; init; } = 1;
+
+    /// <summary>How many seeds.</summary>
+    [CommandOption("--seeds <N>"), Description("How many seeds every experiment runs over; tables show mean ± half the range"), DefaultValue(3)]
+    public int Seeds { get; init; } = 3;
 
     /// <summary>Which Fashion-MNIST copy.</summary>
     [CommandOption("--dataset <WHICH>"), Description("auto (full Debian set when installed, else data/ subset), full, or subset"), DefaultValue("auto")]
     public string Dataset { get; init; } = "auto";
 
     /// <summary>Which experiments.</summary>
-    [CommandOption("--only <LIST>"), Description("Experiments to run, comma-separated numbers 1-6 (default: all)")]
+    [CommandOption("--only <LIST>"), Description("Experiments to run, comma-separated numbers 1-8 (default: all)")]
     public string? Only { get; init; }
 
     /// <summary>Overwrite existing files in --out.</summary>

@@ -51,6 +51,7 @@ public static class HyperparameterExperiment
         var summary = new ResultTable($"Working range: rates within {WorkingMargin * 100:F0} points of the optimizer's best accuracy",
             "optimizer", "variant", "best accuracy", "at rate", "rates that work", "diverged");
         var verdicts = new List<string>();
+        var effects = new List<Effect>();
         foreach (var (opt, rates) in new[] { (OptimizerKind.Sgd, SgdRates), (OptimizerKind.Adam, AdamRates) })
         {
             double best = rates.SelectMany(r => new[] { Acc(Get(opt, r, true)), Acc(Get(opt, r, false)) }).Max();
@@ -65,6 +66,8 @@ public static class HyperparameterExperiment
                 return (Best: accs[arg], Working: working, Range: Range(rates, accs, best));
             }).ToArray();
             verdicts.Add(Verdict(Name(opt), stats[0], stats[1]));
+            effects.Add(new Effect($"{Name(opt)}: rates that work (of {rates.Length})", stats[0].Working, stats[1].Working, Decimals: 1));
+            effects.Add(new Effect($"{Name(opt)}: best accuracy", stats[0].Best, stats[1].Best));
         }
 
         var plot = ExperimentPlots.Create($"Test accuracy vs learning rate ({epochs} epochs; diverged runs drawn at 0.1 = chance)", "learning rate (log scale)", "test accuracy");
@@ -79,7 +82,7 @@ public static class HyperparameterExperiment
         }
         double[] ticks = Enumerable.Range(-5, 7).Select(e => (double)e).ToArray();
         ExperimentPlots.XTicks(plot, ticks, ticks.Select(e => Format.Rate(Math.Pow(10, e))).ToArray());
-        plot.Axes.SetLimitsY(0, 1);
+        ExperimentPlots.YLimits(plot, 0, 1);
         string file = ExperimentPlots.Save(plot, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.LowerLeft);
 
         return new ExperimentSection(1, "Hyperparameter robustness: the learning rate",
@@ -88,7 +91,7 @@ public static class HyperparameterExperiment
             $"seed {ctx.Seed}; plain SGD (no momentum) at {SgdRates.Length} rates from {Format.Rate(SgdRates[0])} to {Format.Rate(SgdRates[^1])}, " +
             $"Adam at {AdamRates.Length} rates from {Format.Rate(AdamRates[0])} to {Format.Rate(AdamRates[^1])}. A rate \"works\" when its test " +
             $"accuracy is within {WorkingMargin * 100:F0} points of the best accuracy any rate reached with that optimizer (BN or not).",
-            [table, summary], [file], string.Join(" ", verdicts), clock.Elapsed.TotalSeconds);
+            [table, summary], [file], string.Join(" ", verdicts), clock.Elapsed.TotalSeconds, effects);
     }
 
     private static string Name(OptimizerKind o) => o == OptimizerKind.Sgd ? "SGD" : "Adam";

@@ -99,7 +99,12 @@ public static class RegularizationExperiment
             $"784-256-256-10 ReLU, Adam lr {Format.Rate(Rate)}, {s.RegularizationEpochs} epochs on a seeded sample of {train.Rows:N0} training rows " +
             $"(small, so that the networks overfit), batch sizes {string.Join(", ", batches)}, seed {ctx.Seed}; no dropout or weight decay. " +
             "Train loss and accuracy are measured after every epoch in inference mode (frozen statistics) on those training rows, like the test ones.",
-            [table, matched], plots, verdict, clock.Elapsed.TotalSeconds);
+            [table, matched], plots, verdict, clock.Elapsed.TotalSeconds,
+            batches.SelectMany(b => new[]
+            {
+                new Effect($"batch {b}: final loss gap (test − train)", LossGap(Get(b, true)[^1]), LossGap(Get(b, false)[^1]), LowerSupportsClaim: true),
+                new Effect($"batch {b}: final accuracy gap (train − test)", AccGap(Get(b, true)[^1]), AccGap(Get(b, false)[^1]), LowerSupportsClaim: true),
+            }).ToList());
     }
 
     private static List<FitPoint> Trace(int batchSize, bool batchNorm, int epochs, int seed, Split train, Split test)

@@ -53,7 +53,7 @@ public sealed class ResultTable(string caption, params string[] headers)
 }
 
 /// <summary>One experiment's outcome: what the seed claims, how it was measured, the tables, plots and the verdict.</summary>
-/// <param name="Number">1-6.</param>
+/// <param name="Number">1-8.</param>
 /// <param name="Title">Short title.</param>
 /// <param name="Claim">What the seed claims.</param>
 /// <param name="Setup">How it was measured (network, optimizer, sizes, seeds).</param>
@@ -61,5 +61,6 @@ public sealed class ResultTable(string caption, params string[] headers)
 /// <param name="Plots">PNG file names (relative to the report).</param>
 /// <param name="Verdict">What the numbers show, including where the claim does not hold.</param>
 /// <param name="Seconds">Wall-clock seconds the experiment took.</param>
+/// <param name="Effects">The effects the claim predicts, as measured in this run; the verdict over seeds is computed from them (<see cref="SeedVerdict"/>).</param>
 public sealed record ExperimentSection(int Number, string Title, string Claim, string Setup,
-    IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Plots, string Verdict, double Seconds);
+    IReadOnlyList<ResultTable> Tables, IReadOnlyList<string> Plots, string Verdict, double Seconds, IReadOnlyList<Effect>? Effects = null);

@@ -81,7 +81,7 @@ public static class SaturationExperiment
             $"(unit {WatchedUnit} of the last hidden layer) over the first {probeRows} test rows; for the BN network its input is the " +
             $"batch-norm output γ·x̂ + β as training sees it (statistics of those {probeRows} rows). The saturated share counts " +
             $"(row, unit) pairs with |z| > {SaturationThreshold:F0} over all 3 × {Width} sigmoid units; σ'(4) ≈ 0.018, 7% of its peak.",
-            [table], plots, Verdict(bn, plain), clock.Elapsed.TotalSeconds);
+            [table], plots, Verdict(bn, plain), clock.Elapsed.TotalSeconds, Effects(bn, plain));
     }
 
     private static List<SaturationPoint> Trace(ExperimentContext ctx, bool batchNorm, int probeRows)
@@ -133,6 +133,18 @@ public static class SaturationExperiment
         var shown = new SortedSet<int> { 0, count - 1 };
         for (int i = 1; i < count; i *= 2) shown.Add(i);
         return shown;
+    }
+
+    private static List<Effect> Effects(List<SaturationPoint> bn, List<SaturationPoint> plain)
+    {
+        int early = Math.Max(1, bn.Count / 10);
+        static double AllUnits(List<SaturationPoint> p) => p[1].UnitMedians.Zip(p[^1].UnitMedians, (a, b) => Math.Abs(b - a)).Average();
+        return
+        [
+            new Effect($"test accuracy early in training (measurement {early} of {bn.Count - 1})", bn[early].Accuracy, plain[early].Accuracy),
+            new Effect("saturated share of sigmoid inputs at the end", bn[^1].Saturated, plain[^1].Saturated, LowerSupportsClaim: true),
+            new Effect("mean |change| of the units' median sigmoid input over training", AllUnits(bn), AllUnits(plain), LowerSupportsClaim: true, Decimals: 3),
+        ];
     }
 
     private static string Verdict(List<SaturationPoint> bn, List<SaturationPoint> plain)

@@ -18,6 +18,8 @@ public static class TestTimeExperiment
     public const string FrozenLabel = "frozen running statistics (EMA), one row at a time";
     /// <summary>Row label of the one-row batch-statistics mode.</summary>
     public const string OneRowLabel = "each row normalized by its own statistics (batch of 1)";
+    /// <summary>The effect name of moving-average (BN column) against population statistics at the end of training.</summary>
+    public const string PopulationEffect = "moving-average statistics (BN column) vs population statistics, test accuracy at the end";
     private static readonly int[] Hidden = [100, 100];
     private static readonly int[] OwnBatchSizes = [8, 128];
     private const int BatchSize = 128;
@@ -76,10 +78,9 @@ public static class TestTimeExperiment
         foreach (var (size, a) in own) { labels.Add(size == data.Test.Rows ? "own stats, all rows" : $"own stats, {size} row{(size == 1 ? "" : "s")}"); values.Add(a); }
         labels.Add("population");
         values.Add(popRows[^1].Pop);
-        var bars = plot.Add.Bars(values.ToArray());
-        bars.LegendText = "test accuracy";
+        ExperimentPlots.Bars(plot, values.ToArray(), "test accuracy");
         ExperimentPlots.XTicks(plot, Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
-        plot.Axes.SetLimitsY(0, 1);
+        ExperimentPlots.YLimits(plot, 0, 1);
         string file = ExperimentPlots.Save(plot, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.UpperRight);
 
         var last = popRows[^1];
@@ -103,7 +104,11 @@ public static class TestTimeExperiment
             $"{data.Test.Rows:N0} test rows in file order. \"Own statistics\" scoring uses the engine's train-mode forward " +
             "(SessionProbes.ScoreWithBatchStatistics: biased batch variance, no update of anything). The EMA and population rows at 10 and 100 " +
             "steps come from fresh sessions with the same seed (the engine is deterministic), so recomputing statistics never feeds back into training.",
-            [modes, stats], [file], verdict, clock.Elapsed.TotalSeconds);
+            [modes, stats], [file], verdict, clock.Elapsed.TotalSeconds,
+            [
+                new Effect("frozen statistics (BN column) vs each row normalized by its own statistics", frozen.Accuracy, single.Accuracy),
+                new Effect(PopulationEffect, last.Ema, last.Pop, ClaimsNoDifference: true),
+            ]);
     }
 
     private static (double Accuracy, int Classes) FrozenOneByOne(InferenceNetwork network, Split test)
