@@ -135,7 +135,7 @@ public sealed class TabularBenchDatasetTests
 
         (code, output) = SamplesRunner.Run("bench", "tabular", "--quick", "--bogus");
         Assert.AreEqual(2, code, output);
-        StringAssert.Contains(output, "unknown option(s) or argument(s) '--bogus'");
+        StringAssert.Contains(output, "unknown option '--bogus' for bench tabular");
 
         (code, output) = SamplesRunner.Run("bench", "tabular", "--shared", "/nonexistent/shared-folder");
         Assert.AreEqual(2, code, output);

@@ -39,6 +39,11 @@ public static partial class CommandLineErrors
             string typed = args.Where(a => a.StartsWith('-') && OptionName(a) == name).Select(AsTyped).FirstOrDefault()
                 ?? (name.Length == 1 ? "-" : "--") + name;
             var valid = OptionNames(settings);
+            // A branch's default command (bench) sees a valid option as unknown when a stray word follows it: the word
+            // is what is wrong, and the last word after the command path is the stray one.
+            string? stray = args.Skip(words.Count).LastOrDefault(a => !a.StartsWith('-'));
+            if (valid.Contains(typed) && stray is not null)
+                return StrayArgument(stray, commandName);
             string? closest = Closest(typed, valid);
             return $"unknown option '{typed}' for {commandName}. " +
                    (closest is null
@@ -52,8 +57,7 @@ public static partial class CommandLineErrors
         {
             string word = unknownCommand.Groups[1].Value;
             if (command is not null || args.Count == 0 || args[0] != word)
-                return $"unexpected argument '{word}': {commandName} takes options only, e.g. --name value " +
-                       $"(a value with spaces needs quotes). (see '{commandName} --help')";
+                return StrayArgument(word, commandName);
             var names = commands.Select(c => c.Name).ToList();
             string? closest = Closest(word, names);
             return $"unknown command '{word}'. " + (closest is null ? "" : $"Did you mean '{closest}'? ") +
@@ -61,6 +65,10 @@ public static partial class CommandLineErrors
         }
         return exception.Message;
     }
+
+    private static string StrayArgument(string word, string commandName) =>
+        $"unexpected argument '{word}': {commandName} takes options only, e.g. --name value " +
+        $"(a value with spaces needs quotes). (see '{commandName} --help')";
 
     /// <summary>Every option of <paramref name="settings"/> as typed on the command line (<c>--epochs</c>, <c>-h</c>).</summary>
     public static IReadOnlyList<string> OptionNames(Type settings)
