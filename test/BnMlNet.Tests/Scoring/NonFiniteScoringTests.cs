@@ -1,3 +1,4 @@
+using BnMlNet.Tests.Onnx;
 using BnMlNet.Tests.Recipe;
 using BnMlNet.Tests.Reliability;
 using Microsoft.ML;
@@ -189,5 +190,29 @@ public sealed class NonFiniteScoringTests
             CollectionAssert.AreEqual(transform[r].Select(BitConverter.SingleToInt32Bits).ToArray(),
                 engine[r].Select(BitConverter.SingleToInt32Bits).ToArray(), $"{what}: Transform and PredictionEngine differ");
         }
+    }
+
+    [TestMethod]
+    [DataRow(OnnxTask.Binary)]
+    [DataRow(OnnxTask.Multiclass)]
+    [DataRow(OnnxTask.Regression)]
+    public void OnnxRuntimeAppliesTheRunningStatisticsRuleOfAModelWithoutPreprocessing(OnnxTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var trainRows = OnnxTestData.Rows(192, 7);
+        var testRows = OnnxTestData.Rows(64, 11);
+        for (int i = 0; i < testRows.Count; i++)
+        {
+            if (i % 5 == 1) testRows[i].X1 = float.NaN;
+            if (i % 9 == 4) testRows[i].X3 = float.NaN;
+            if (i % 7 == 6) testRows[i].X2 = i % 2 == 0 ? float.PositiveInfinity : float.NegativeInfinity;
+        }
+        var train = ml.Data.LoadFromEnumerable(trainRows);
+        var test = ml.Data.LoadFromEnumerable(testRows);
+        var model = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(WithoutRecipe: true)).Fit(train);
+        Assert.IsNull(OnnxTestData.ModelOf(model).Preprocessing);
+        Assert.IsNotNull(OnnxTestData.ModelOf(model).InputBatchNorm);
+        byte[] onnx = OnnxRunner.Export(ml, model, train);
+        OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(onnx, testRows), $"{task} without preprocessing, NaN/±∞");
     }
 }
