@@ -1,4 +1,6 @@
+using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Onnx;
+using BnMlNet.Tests.Persistence;
 using BnMlNet.Tests.Recipe;
 using BnMlNet.Tests.Reliability;
 using Microsoft.ML;
@@ -55,7 +57,7 @@ public sealed class NonFiniteScoringTests
 
     private static BatchNormMlpModelParameters ModelOf(ITransformer model) => model switch
     {
-        IEnumerable<ITransformer> chain => ModelOf(chain.Last()),
+        IEnumerable<ITransformer> chain => ModelOf(chain.Last(t => t is ISingleFeaturePredictionTransformer<object> or IEnumerable<ITransformer>)),
         ISingleFeaturePredictionTransformer<object> p => (BatchNormMlpModelParameters)p.Model,
         _ => throw new InvalidOperationException(model.GetType().Name),
     };
@@ -214,5 +216,30 @@ public sealed class NonFiniteScoringTests
         Assert.IsNotNull(OnnxTestData.ModelOf(model).InputBatchNorm);
         byte[] onnx = OnnxRunner.Export(ml, model, train);
         OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(onnx, testRows), $"{task} without preprocessing, NaN/±∞");
+    }
+
+    [TestMethod]
+    [DataRow(SyntheticData.Task.Binary)]
+    [DataRow(SyntheticData.Task.Multiclass)]
+    [DataRow(SyntheticData.Task.Regression)]
+    public void FormatOneFixturesScoreNonFiniteRowsByTheirRunningStatistics(SyntheticData.Task task)
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "compat");
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(dir, $"v1-{task.ToString().ToLowerInvariant()}.zip"), out _);
+        var p = ModelOf(model);
+        Assert.IsNull(p.Preprocessing, "format 1 carries no preprocessing");
+        var bn = p.InputBatchNorm!;
+        int x1 = p.FeatureCount - 2, x2 = p.FeatureCount - 1;   // Features = [one-hot colour, X1, X2]
+        float Deviation(int j, int sign) => (float)(bn.RunningMean[j] + sign * 4 * Math.Sqrt(bn.RunningVariance[j]));
+        var probe = SyntheticData.Rows(6, seed: 99);
+        var holes = probe.Select((r, i) => new RawRow { Color = r.Color, Class = r.Class, IsPositive = r.IsPositive, Target = r.Target,
+            X1 = i % 2 == 0 ? float.NaN : r.X1, X2 = i % 3 == 0 ? r.X2 : (i % 3 == 1 ? float.PositiveInfinity : float.NegativeInfinity) }).ToList();
+        var reference = probe.Select((r, i) => new RawRow { Color = r.Color, Class = r.Class, IsPositive = r.IsPositive, Target = r.Target,
+            X1 = i % 2 == 0 ? bn.RunningMean[x1] : r.X1, X2 = i % 3 == 0 ? r.X2 : Deviation(x2, i % 3 == 1 ? +1 : -1) }).ToList();
+        var actual = CompatibilityFixture.Predictions(ml, model, ml.Data.LoadFromEnumerable(holes), task);
+        var expected = CompatibilityFixture.Predictions(ml, model, ml.Data.LoadFromEnumerable(reference), task);
+        Assert.AreEqual(expected.ToJsonString(), actual.ToJsonString(), $"{task}");
+        StringAssert.DoesNotMatch(actual.ToJsonString(), new System.Text.RegularExpressions.Regex("NaN|Infinity"));
     }
 }
