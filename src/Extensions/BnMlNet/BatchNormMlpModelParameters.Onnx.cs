@@ -45,7 +45,7 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
 
         var graph = new OnnxGraphBuilder(ctx, OnnxPrefix);
         bool fold = BatchNormMlpOnnxExport.FoldsBatchNormalization;
-        if (Preprocessing is { } pre)
+        if (ScoringPreprocessor is { } pre)   // the saved preprocessing, or the running-statistics rule of a model without it
         {
             string prepared = graph.Scratch("Prepared");
             PreprocessingOnnxEmitter.Emit(new OnnxGraphBuilder(ctx, OnnxPrefix + "Pre"), pre, featureColumn, prepared);

@@ -30,9 +30,11 @@ public sealed partial class BatchNormMlpModelParameters :
 
     ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
     {
+        // Bound to a copy that names the feature column in its scoring errors.
+        var named = schema?.Feature is { } feature ? WithFeatureColumn(feature.Name) : this;
         ISchemaBindableMapper wrapper = Task == ModelTask.Binary
-            ? new SchemaBindableBinaryPredictorWrapper(this)
-            : new SchemaBindablePredictorWrapper(this);
+            ? new SchemaBindableBinaryPredictorWrapper(named)
+            : new SchemaBindablePredictorWrapper(named);
         return wrapper.Bind(env, schema);
     }
 

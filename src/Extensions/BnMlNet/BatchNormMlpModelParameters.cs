@@ -30,8 +30,9 @@ public sealed partial class BatchNormMlpModelParameters
     private readonly IHost _host;
 
     internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history,
-        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false)
+        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false, string featureColumn = DefaultFeatureColumn)
     {
+        FeatureColumn = featureColumn;
         ExponentialScore = exponentialScore;
         if (exponentialScore && task != ModelTask.Regression)
             throw new ArgumentException($"Only a regression model can have an exponential score, not a {task} model.", nameof(exponentialScore));
@@ -44,7 +45,24 @@ public sealed partial class BatchNormMlpModelParameters
             throw new ArgumentException($"The preprocessing gives {preprocessing.OutputSize} values, the network takes {network.InputSize}.", nameof(preprocessing));
         if (task == ModelTask.Multiclass ? network.OutputSize < 2 : network.OutputSize != 1)
             throw new ArgumentException($"A {task} model cannot have {network.OutputSize} outputs.", nameof(network));
+        ScoringPreprocessor = preprocessing ?? (network.InputBatchNorm is { } bn ? FeaturePreprocessor.FromInputBatchNorm(bn) : null);
     }
+
+    private const string DefaultFeatureColumn = "Features";
+
+    /// <summary>The feature column named in scoring errors (the one the scorer was bound to).</summary>
+    internal string FeatureColumn { get; }
+
+    /// <summary>The same model, naming <paramref name="featureColumn"/> in its scoring errors.</summary>
+    internal BatchNormMlpModelParameters WithFeatureColumn(string featureColumn) => featureColumn == FeatureColumn ? this
+        : new(_host, Task, Network, TrainingHistory, Preprocessing, ExponentialScore, featureColumn);
+
+    /// <summary>
+    /// What scoring applies before the network: the saved preprocessing, or for a model without one that has an input
+    /// batch norm, NaN → running mean and ±∞ → ±4 running standard deviations
+    /// (<see cref="FeaturePreprocessor.FromInputBatchNorm"/>); null when neither (non-finite features are then an error).
+    /// </summary>
+    internal FeaturePreprocessor? ScoringPreprocessor { get; }
 
     internal ModelTask Task { get; }
 
@@ -97,7 +115,7 @@ public sealed partial class BatchNormMlpModelParameters
         if (features.Length != FeatureCount)
             throw new ArgumentException($"The model expects {FeatureCount} features, got {features.Length}.", nameof(features));
         var output = new float[OutputCount];
-        if (Preprocessing is { } pre)
+        if (ScoringPreprocessor is { } pre)
         {
             var prepared = new float[pre.OutputSize];
             pre.Apply(features, prepared);
@@ -105,12 +123,13 @@ public sealed partial class BatchNormMlpModelParameters
         }
         else
         {
+            RowScorer.CheckFinite(features, nameof(features));
             Network.Predict(features, output, Network.CreateScratch());
         }
         return output;
     }
 
-    internal RowScorer CreateRowScorer() => new(Network, Preprocessing, ExponentialScore);
+    internal RowScorer CreateRowScorer() => new(Network, ScoringPreprocessor, ExponentialScore, FeatureColumn);
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BNMLPMOD",

@@ -52,13 +52,15 @@ internal static class OnnxTestData
 
     /// <summary>The network settings a test varies; the rest is fixed and tiny.</summary>
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
-        BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f, int EnsembleSize = 1)
+        BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
+        int EnsembleSize = 1, bool WithoutRecipe = false)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
 
     private static T Configure<T>(T o, Net net) where T : BatchNormMlpOptionsBase
     {
+        if (net.WithoutRecipe) BnMlNet.Tests.Recipe.RecipeOff.Apply(o);   // no preprocessing: the running-statistics rule
         o.HiddenLayerSizes = [6, 5];
         o.NumberOfEpochs = net.Epochs;
         o.BatchSize = 32;

@@ -67,7 +67,15 @@ public sealed class InferenceNetwork
         EnsembleSize = ensembleSize;
         Combination = combination;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
+        InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
     }
+
+    /// <summary>
+    /// Every feature is clamped to ±InputGuard before the first layer (a no-op for any value within it, so ordinary
+    /// rows score exactly as without it). Derived from the folded weights so that no layer's value can exceed 1e30 in
+    /// magnitude: finite input, even ±float.MaxValue, never overflows into ±∞ or ∞ − ∞ = NaN. NaN is not clamped.
+    /// </summary>
+    public float InputGuard { get; }
 
     private static void CheckFinite(IReadOnlyList<float> values, string what)
     {
@@ -131,7 +139,11 @@ public sealed class InferenceNetwork
     /// <summary>Scores up to a block of rows through the folded layers; a and b hold rows×max width each.</summary>
     private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b)
     {
-        ReadOnlySpan<float> x = features[..(rows * InputSize)];
+        // The guard goes into b: the first layer writes a, the second b, so the clamped features are read before b is reused.
+        Span<float> guarded = b.AsSpan(0, rows * InputSize);
+        var raw = features[..(rows * InputSize)];
+        for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(raw[i], -InputGuard, InputGuard);
+        ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
         foreach (var layer in _folded)
         {

@@ -45,6 +45,30 @@ public sealed class FeaturePreprocessor
         _indicators = indicatorInputs.ToArray();
     }
 
+    /// <summary>How many running standard deviations ±∞ is clipped to by <see cref="FromInputBatchNorm"/>.</summary>
+    public const float InfinityClipDeviations = 4f;
+
+    /// <summary>
+    /// The non-finite rule of a model saved without preprocessing that has an input batch norm: NaN becomes the
+    /// feature's training mean (the running mean μ), +∞ becomes μ + 4σ and −∞ μ − 4σ (σ = √running variance); finite
+    /// values pass unchanged, bit for bit (center 0, scale 1, no smooth clipping, no indicators).
+    /// </summary>
+    public static FeaturePreprocessor FromInputBatchNorm(BatchNormParameters inputBatchNorm)
+    {
+        ArgumentNullException.ThrowIfNull(inputBatchNorm);
+        int n = inputBatchNorm.Size;
+        var mean = inputBatchNorm.RunningMean;
+        var low = new float[n];
+        var high = new float[n];
+        for (int j = 0; j < n; j++)
+        {
+            double spread = InfinityClipDeviations * Math.Sqrt(Math.Max(0.0, inputBatchNorm.RunningVariance[j]));
+            low[j] = (float)Math.Max(-float.MaxValue, mean[j] - spread);
+            high[j] = (float)Math.Min(float.MaxValue, mean[j] + spread);
+        }
+        return new FeaturePreprocessor(mean, low, high, new float[n], Enumerable.Repeat(1f, n).ToArray(), [], smoothClip: false);
+    }
+
     private readonly float[] _fill, _min, _max, _center, _inv;
     private readonly int[] _indicators;
 

@@ -21,6 +21,7 @@ internal static class NetworkOnnxEmitter
     public static void Emit(OnnxGraphBuilder graph, InferenceNetwork network, bool fold, string features, string output)
     {
         var steps = fold ? FoldedSteps(graph, network) : UnfoldedSteps(graph, network);
+        steps.Insert(0, Guard(graph, network.InputGuard));
         if (network.EnsembleSize > 1)   // the members' wide output, then their combination
             steps.Add(new Step("Ensemble", (input, result) => EnsembleOnnxEmitter.Emit(graph, network, input, result)));
         string current = features;
@@ -74,6 +75,15 @@ internal static class NetworkOnnxEmitter
         }
         return steps;
     }
+
+    /// <summary>Clamps the features to ±<see cref="InferenceNetwork.InputGuard"/>, as the engine does, so ±float.MaxValue cannot overflow.</summary>
+    private static Step Guard(OnnxGraphBuilder graph, float bound) =>
+        new("Input.Guard", (input, output) =>
+        {
+            string low = graph.Scratch("Input.GuardLow");
+            graph.Node("Max", low, input, graph.Constant("Input.MinusGuard", -bound));
+            graph.Node("Min", output, low, graph.Constant("Input.Guard", bound));
+        });
 
     /// <summary>y = x·Wᵀ + b. Gemm's C is required before opset 11, so a bias-free layer gets zeros.</summary>
     private static Step Gemm(OnnxGraphBuilder graph, IReadOnlyList<float> weights, IReadOnlyList<float>? bias, int inputSize, int outputSize, string tag) =>

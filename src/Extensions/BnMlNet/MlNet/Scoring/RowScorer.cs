@@ -19,8 +19,11 @@ internal sealed class RowScorer
 
     private readonly bool _exponential;
 
-    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false)
+    private readonly string _column;
+
+    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false, string column = "Features")
     {
+        _column = column;
         _exponential = exponential;
         _network = network;
         _preprocessor = preprocessor;
@@ -52,14 +55,29 @@ internal sealed class RowScorer
             _network.Predict(_prepared, _output, _scratch);
             return _output;
         }
+        // No preprocessing and no input batch norm: nothing to impute with, so a non-finite feature is an error.
         if (features.IsDense)
         {
+            CheckFinite(features.GetValues(), _column);
             // Dense rows (the usual case) are scored in place: no copy on the single-row path.
             _network.Predict(features.GetValues(), _output, _scratch);
             return _output;
         }
         features.CopyTo(_input);   // sparse rows are densified into the scorer's own buffer
+        CheckFinite(_input, _column);
         _network.Predict(_input, _output, _scratch);
         return _output;
+    }
+
+    /// <summary>Throws, naming the column and slot, at the first NaN or ±∞ (for models that carry no statistics to impute with).</summary>
+    public static void CheckFinite(ReadOnlySpan<float> values, string column)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                throw new InvalidOperationException(
+                    $"Feature column '{column}' slot {i} is {values[i]}, but this model has no training statistics to replace a " +
+                    "non-finite value with: it was saved without preprocessing (NumericScaling None, MissingValues Skip or Throw) " +
+                    "and without an input batch norm. Replace missing and infinite values before scoring (for example with " +
+                    "ReplaceMissingValues), or retrain with MissingValues = Impute or InputBatchNorm = true.");
     }
 }
