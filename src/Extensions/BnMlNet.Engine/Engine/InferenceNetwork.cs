@@ -141,8 +141,8 @@ public sealed class InferenceNetwork
     {
         // The guard goes into b: the first layer writes a, the second b, so the clamped features are read before b is reused.
         Span<float> guarded = b.AsSpan(0, rows * InputSize);
-        var raw = features[..(rows * InputSize)];
-        for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(raw[i], -InputGuard, InputGuard);
+        var input = features[..(rows * InputSize)];
+        for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
         foreach (var layer in _folded)
