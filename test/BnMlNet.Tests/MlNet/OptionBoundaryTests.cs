@@ -143,6 +143,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.RestoreBestModel), nameof(BatchNormMlpOptionsBase.CancellationToken),
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
+            nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name).ToHashSet();
         var covered = Specs().Select(s => s.Option).Concat(notNumeric).ToHashSet();

@@ -50,6 +50,7 @@ internal static class OptionsValidator
         SettingRules.EarlyStoppingPatience.Check(o.EarlyStoppingPatience, nameof(o.EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
         MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
+        SettingRules.CheckDefined(o.NonFiniteScoring, nameof(o.NonFiniteScoring));
         RecipeSettings.Validate(o);
     }
 
