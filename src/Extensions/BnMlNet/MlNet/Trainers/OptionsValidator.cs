@@ -51,6 +51,8 @@ internal static class OptionsValidator
         SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
         MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
         SettingRules.CheckDefined(o.NonFiniteScoring, nameof(o.NonFiniteScoring));
+        if (o is BatchNormMlpBinaryTrainer.Options b) SettingRules.LabelSmoothing.Check(b.LabelSmoothing, nameof(b.LabelSmoothing));
+        if (o is BatchNormMlpMulticlassTrainer.Options m) SettingRules.LabelSmoothing.Check(m.LabelSmoothing, nameof(m.LabelSmoothing));
         RecipeSettings.Validate(o);
     }
 
