@@ -53,6 +53,9 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingMinDelta), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.EarlyStoppingMinDelta = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.ValidationFraction), 0, true, 1, false, "in [0, 1)", (o, v) => o.ValidationFraction = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.AdamBeta2), 0, true, 1, false, "in [0, 1)", (o, v) => o.AdamBeta2 = v);
+        // binary and multiclass only (the probes use binary options); the multiclass field shares the rule
+        yield return Float(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing), 0, true, 1, false, "in [0, 1)",
+            (o, v) => ((BatchNormMlpBinaryTrainer.Options)o).LabelSmoothing = v);
     }
 
     public static IEnumerable<object[]> SpecRows() => Specs().Select(s => new object[] { s });
@@ -143,8 +146,10 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.RestoreBestModel), nameof(BatchNormMlpOptionsBase.CancellationToken),
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
+            nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
         ];
-        var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name).ToHashSet();
+        var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
+            .Append(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing)).ToHashSet();   // the classification trainers' own numeric option
         var covered = Specs().Select(s => s.Option).Concat(notNumeric).ToHashSet();
         CollectionAssert.AreEquivalent(fields.Order().ToArray(), covered.Order().ToArray());
     }

@@ -60,6 +60,8 @@ public static class SettingRules
     public static ValueRange ValidationFraction { get; } = new(0, true, 1, false, Reason: "0 turns the validation hold-out off");
     /// <summary>Ensemble members trained in one pass: an integer in [1, 32] (1 turns the ensemble off).</summary>
     public static ValueRange EnsembleSize { get; } = new(1, true, 32, true, IsInteger: true, Reason: "1 turns the ensemble off; each member multiplies the model's size");
+    /// <summary>Label smoothing ε of the classification losses: in [0, 1) (0 turns it off; at 1 the target ignores the label).</summary>
+    public static ValueRange LabelSmoothing { get; } = new(0, true, 1, false, Reason: "0 turns it off; at 1 the target would ignore the label");
     /// <summary>A class's loss weight: finite, ≥ 0.</summary>
     public static ValueRange ClassWeight { get; } = ValueRange.FiniteAtLeast(0);
     /// <summary>The positive class's loss weight relative to the negative one: finite, &gt; 0.</summary>

@@ -24,9 +24,12 @@ internal static class ModelPayloadWriter
         {
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
-            bool version3 = net.EnsembleSize > 1;
+            // The lowest version that holds the model, so a model without the newer features is written byte for byte as before.
+            bool version4 = model.NonFiniteScoring != NonFiniteScoring.Impute;
+            bool version3 = version4 || net.EnsembleSize > 1;
             bool version2 = version3 || model.Preprocessor is not null || model.ExponentialScore;
-            w.Write(version3 ? ModelPayloadFormat.CurrentVersion
+            w.Write(version4 ? ModelPayloadFormat.CurrentVersion
+                : version3 ? ModelPayloadFormat.VersionWithoutNonFiniteScoring
                 : version2 ? ModelPayloadFormat.VersionWithoutEnsemble : ModelPayloadFormat.VersionWithoutPreprocessing);
             w.Write((int)model.Task);
             w.Write(net.InputSize);
@@ -62,6 +65,7 @@ internal static class ModelPayloadWriter
                 w.Write(model.ExponentialScore);
             }
             if (version3) w.Write(net.EnsembleSize);
+            if (version4) w.Write((int)model.NonFiniteScoring);
         }
         return stream.ToArray();
     }
