@@ -13,6 +13,8 @@ namespace BnMlNet.Engine;
 public sealed class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
+    /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
+    private readonly Ensembles.BlockFoldedLayer?[]? _blocks;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
 
@@ -66,6 +68,7 @@ public sealed class InferenceNetwork
             throw new ArgumentException($"The last layer's {Layers[^1].OutputSize} outputs do not split into {ensembleSize} members.", nameof(ensembleSize));
         EnsembleSize = ensembleSize;
         Combination = combination;
+        _blocks = ensembleSize > 1 ? Ensembles.BlockFoldedLayer.For(_folded, ensembleSize) : null;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
     }
@@ -145,10 +148,12 @@ public sealed class InferenceNetwork
         for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
-        foreach (var layer in _folded)
+        for (int l = 0; l < _folded.Length; l++)
         {
+            var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
-            RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
+            if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
+            else RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
             Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
             x = y;
             (next, other) = (other, next);
