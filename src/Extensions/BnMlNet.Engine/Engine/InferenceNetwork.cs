@@ -8,7 +8,8 @@ namespace BnMlNet.Engine;
 /// The frozen network a trained model carries: immutable and thread-safe. Batch norms use their frozen running
 /// statistics and are folded into the dense layers for <see cref="Predict"/> and <see cref="PredictBatch"/>;
 /// the unfolded parameters stay readable in <see cref="Layers"/> and <see cref="InputBatchNorm"/>.
-/// Outputs are raw head values: logits for classification, the value for regression.
+/// Outputs are raw head values: logits for classification, the value for regression. An ensemble's layers after the
+/// first are block-diagonal and are scored block by block, bit-identically to their dense form in <see cref="Layers"/>.
 /// </summary>
 public sealed class InferenceNetwork
 {
