@@ -7,7 +7,7 @@ namespace BnMlNet.Tests.Ensembles;
 
 /// <summary>
 /// The ensemble inside the engine: gradients of the summed member losses against finite differences (k = 2), the
-/// block-diagonal mask, independence of the members (the ensemble's prediction equals the mean of each member scored
+/// block-diagonal layout (only the members' blocks are parameters), independence of the members (the ensemble's prediction equals the mean of each member scored
 /// alone as its own network), and bit-identical determinism for 1 and 2 threads.
 /// </summary>
 [TestClass]
@@ -57,26 +57,20 @@ public sealed class EnsembleEngineTests
         var analytic = p.Gradients.ToArray();
         GradientCheck.Check($"{loss} ensemble parameters", p.Values, analytic, Objective, maxChecks: 200);
 
-        // The mask keeps each deeper layer block-diagonal and leaves the in-block gradients alone.
-        EnsembleLayout.MaskGradients(network, K);
-        foreach (var layer in network.Layers)
+        // Only the members' blocks are parameters: the first layer In × k·H₁, then k blocks per deeper layer.
+        int expected = Features * K * 5 + K * 5 * 3 + K * 3 * outputs;
+        Assert.AreEqual(expected, p.DecayedCount, "the Dense weights are the first layer and the members' blocks");
+        Assert.AreEqual(K, network.Layers[1].Groups);
+        // The stored (dense wide) form is 0 off the blocks, and the block form comes back from it unchanged.
+        var frozen = network.ToInferenceNetwork();
+        for (int l = 1; l < frozen.Layers.Count; l++)
         {
-            var g = p.Gradient(layer.Weights);
-            var w = p.Value(layer.Weights);
-            int inPer = layer.InputSize / K, outPer = layer.OutputSize / K;
-            for (int o = 0; o < layer.OutputSize; o++)
-                for (int i = 0; i < layer.InputSize; i++)
-                {
-                    bool inBlock = layer.Index == 0 || i / inPer == o / outPer;
-                    int at = o * layer.InputSize + i;
-                    if (inBlock) Assert.AreEqual(analytic[layer.Weights.Offset + at], g[at], $"layer {layer.Index} [{o},{i}] in block");
-                    else
-                    {
-                        Assert.AreEqual(0f, g[at], $"layer {layer.Index} [{o},{i}] gradient off block");
-                        Assert.AreEqual(0f, w[at], $"layer {layer.Index} [{o},{i}] weight off block");
-                    }
-                }
+            var dense = frozen.Layers[l];
+            Assert.IsTrue(BlockDiagonal.IsBlockDiagonal(dense.Weights, dense.InputSize, dense.OutputSize, K, out int row, out int column), $"layer {l} [{row},{column}]");
         }
+        var before = p.Values.ToArray();
+        network.Load(frozen.Layers, frozen.InputBatchNorm);
+        CollectionAssert.AreEqual(before, p.Values, "dense → blocks → dense is the identity");
     }
 
     private static TrainingResult Train(LossKind loss, int outputs, int k, int threads, int seed = 7)
@@ -141,7 +135,7 @@ public sealed class EnsembleEngineTests
     }
 
     /// <summary>Member <paramref name="m"/> cut out of the wide network as a network of its own (the independent reference).</summary>
-    private static InferenceNetwork Member(InferenceNetwork net, int m, int k)
+    internal static InferenceNetwork Member(InferenceNetwork net, int m, int k)
     {
         var layers = new List<DenseLayerParameters>();
         for (int l = 0; l < net.Layers.Count; l++)

@@ -8,11 +8,14 @@ namespace BnMlNet.Engine;
 /// The frozen network a trained model carries: immutable and thread-safe. Batch norms use their frozen running
 /// statistics and are folded into the dense layers for <see cref="Predict"/> and <see cref="PredictBatch"/>;
 /// the unfolded parameters stay readable in <see cref="Layers"/> and <see cref="InputBatchNorm"/>.
-/// Outputs are raw head values: logits for classification, the value for regression.
+/// Outputs are raw head values: logits for classification, the value for regression. An ensemble's layers after the
+/// first are block-diagonal and are scored block by block, bit-identically to their dense form in <see cref="Layers"/>.
 /// </summary>
 public sealed class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
+    /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
+    private readonly Ensembles.BlockFoldedLayer?[]? _blocks;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
 
@@ -66,6 +69,7 @@ public sealed class InferenceNetwork
             throw new ArgumentException($"The last layer's {Layers[^1].OutputSize} outputs do not split into {ensembleSize} members.", nameof(ensembleSize));
         EnsembleSize = ensembleSize;
         Combination = combination;
+        _blocks = ensembleSize > 1 ? Ensembles.BlockFoldedLayer.For(_folded, ensembleSize) : null;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
     }
@@ -145,10 +149,12 @@ public sealed class InferenceNetwork
         for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
-        foreach (var layer in _folded)
+        for (int l = 0; l < _folded.Length; l++)
         {
+            var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
-            RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
+            if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
+            else RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
             Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
             x = y;
             (next, other) = (other, next);

@@ -175,7 +175,6 @@ public sealed class TrainingSession
             if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
         }
         _network.Backward(batch.FeatureSpan, _dOutputs.AsSpan(0, rows * k));
-        if (_ensembleLoss is not null) Ensembles.EnsembleLayout.MaskGradients(_network, Spec.EnsembleSize);
         var p = _network.Parameters;
         if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
         _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);

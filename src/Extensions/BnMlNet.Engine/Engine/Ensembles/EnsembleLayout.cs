@@ -5,8 +5,9 @@ namespace BnMlNet.Engine.Ensembles;
 /// <summary>
 /// Lays k independent members side by side in one wide network: hidden layer l has k·H_l units (member m's at
 /// m·H_l … m·H_l + H_l − 1), the output layer k·C. The first layer is one dense GEMM over the shared input; every
-/// deeper layer is block-diagonal, its off-block weights zero at the start and kept zero by masking their gradients
-/// (so Adam's moments and weight decay leave them at exactly 0). Batch norm is per unit, hence per member.
+/// deeper layer is block-diagonal and holds only the k blocks of H_l × H_(l−1) (<see cref="Layers.BlockDenseLayer"/>,
+/// one grouped GEMM over the members), so the members never mix and the optimizer sees only real parameters.
+/// Batch norm is per unit, hence per member.
 /// </summary>
 internal static class EnsembleLayout
 {
@@ -24,7 +25,7 @@ internal static class EnsembleLayout
 
     /// <summary>
     /// Re-initializes every Dense weight member by member (fan-in and fan-out of one member, member 0 first, one seeded
-    /// generator) and zeroes the off-block weights.
+    /// generator): the first layer's rows of member m, the deeper layers' block m.
     /// </summary>
     public static void InitializeMembers(TrainableNetwork network, NetworkSpec member, ulong seed)
     {
@@ -33,35 +34,12 @@ internal static class EnsembleLayout
         foreach (var layer in network.Layers)
         {
             var w = network.Parameters.Value(layer.Weights);
-            w.Clear();
             int inPer = layer.Index == 0 ? layer.InputSize : layer.InputSize / k;
             int outPer = layer.OutputSize / k;
-            var block = new float[inPer * outPer];
+            // Both forms keep member m's outPer rows of inPer weights contiguous at m·outPer·inPer: the first layer is
+            // dense over the shared input (inPer = In), a deeper layer stores only its blocks.
             for (int m = 0; m < k; m++)
-            {
-                Initialization.InitializeWeights(block, inPer, outPer, layer.Activation, member.LeakyReluSlope, rng);
-                int inStart = layer.Index == 0 ? 0 : m * inPer;
-                for (int o = 0; o < outPer; o++)
-                    block.AsSpan(o * inPer, inPer).CopyTo(w.Slice((m * outPer + o) * layer.InputSize + inStart, inPer));
-            }
-        }
-    }
-
-    /// <summary>Zeroes the gradient of every off-block weight of the layers after the first.</summary>
-    public static void MaskGradients(TrainableNetwork network, int k)
-    {
-        foreach (var layer in network.Layers)
-        {
-            if (layer.Index == 0) continue;
-            var g = network.Parameters.Gradient(layer.Weights);
-            int inPer = layer.InputSize / k, outPer = layer.OutputSize / k;
-            for (int o = 0; o < layer.OutputSize; o++)
-            {
-                int m = o / outPer;
-                var row = g.Slice(o * layer.InputSize, layer.InputSize);
-                row[..(m * inPer)].Clear();
-                row[((m + 1) * inPer)..].Clear();
-            }
+                Initialization.InitializeWeights(w.Slice(m * outPer * inPer, outPer * inPer), inPer, outPer, layer.Activation, member.LeakyReluSlope, rng);
         }
     }
 }

@@ -9,7 +9,8 @@ internal static class EnsembleTraining
     public static TrainableNetwork CreateNetwork(NetworkSpec member, LossKind loss, TrainingSettings settings)
     {
         ulong seed = (ulong)(long)settings.Seed;
-        var network = new TrainableNetwork(EnsembleLayout.Wide(member), seed, settings.BatchNormEpsilon, settings.BatchNormMomentum, settings.Threads)
+        var network = new TrainableNetwork(EnsembleLayout.Wide(member), seed, settings.BatchNormEpsilon, settings.BatchNormMomentum,
+            settings.Threads, blockMembers: member.EnsembleSize)
         {
             EnsembleSize = member.EnsembleSize,
             Combination = EnsembleCombiner.For(loss),

@@ -25,6 +25,11 @@ internal sealed class LayerState
     public required Activation Activation { get; init; }
     public required bool IsOutput { get; init; }
     public required bool HasDropout { get; init; }
+    /// <summary>
+    /// 1 for a dense layer; G &gt; 1 for a block-diagonal one (an ensemble's layers after the first): <see cref="Weights"/>
+    /// then holds only the G blocks of (Out/G)×(In/G), block g at g·(Out/G)·(In/G) (see <see cref="Layers.BlockDenseLayer"/>).
+    /// </summary>
+    public int Groups { get; init; } = 1;
 }
 
 /// <summary>How a forward pass treats batch normalization and dropout.</summary>

@@ -58,8 +58,12 @@ internal sealed partial class TrainableNetwork
                 ? ws.Layers[l - 1].OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * layer.InputSize) : default;
             Span<float> dBias = layer.Bias is { } bs ? p.Gradient(bs) : default;
-            DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
-                rows, layer.InputSize, layer.OutputSize, Threads);
+            if (layer.Groups > 1)
+                BlockDenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
+                    rows, layer.InputSize, layer.OutputSize, layer.Groups, Threads);
+            else
+                DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
+                    rows, layer.InputSize, layer.OutputSize, Threads);
             dOut = dx;
         }
         if (InputBatchNorm is { } ib)

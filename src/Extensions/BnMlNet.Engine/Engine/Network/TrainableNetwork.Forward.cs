@@ -28,7 +28,10 @@ internal sealed partial class TrainableNetwork
             var b = ws.Layers[layer.Index];
             int n = rows * layer.OutputSize;
             ReadOnlySpan<float> bias = layer.Bias is { } bs ? p.Value(bs) : default;
-            DenseLayer.Forward(b.Z, input, p.Value(layer.Weights), bias, rows, layer.InputSize, layer.OutputSize, Threads);
+            if (layer.Groups > 1)
+                BlockDenseLayer.Forward(b.Z, input, p.Value(layer.Weights), bias, rows, layer.InputSize, layer.OutputSize, layer.Groups, Threads);
+            else
+                DenseLayer.Forward(b.Z, input, p.Value(layer.Weights), bias, rows, layer.InputSize, layer.OutputSize, Threads);
             if (layer.IsOutput)
             {
                 b.Output = b.Z;

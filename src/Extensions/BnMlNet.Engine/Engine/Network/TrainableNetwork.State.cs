@@ -10,7 +10,10 @@ internal sealed partial class TrainableNetwork
         var layers = new DenseLayerParameters[Layers.Length];
         foreach (var l in Layers)
         {
-            layers[l.Index] = new DenseLayerParameters(l.InputSize, l.OutputSize, p.Value(l.Weights).ToArray(),
+            // A block-diagonal layer is handed out in the stored (and saved) form: the dense wide matrix, zeros off block.
+            float[] weights = l.Groups > 1 ? Ensembles.BlockDiagonal.ToDense(p.Value(l.Weights), l.InputSize, l.OutputSize, l.Groups)
+                : p.Value(l.Weights).ToArray();
+            layers[l.Index] = new DenseLayerParameters(l.InputSize, l.OutputSize, weights,
                 l.Bias is { } b ? p.Value(b).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
         }
         return EnsembleSize == 1
@@ -35,7 +38,8 @@ internal sealed partial class TrainableNetwork
             var src = layers[l.Index];
             if (src.InputSize != l.InputSize || src.OutputSize != l.OutputSize)
                 throw new ArgumentException($"Layer {l.Index} is {src.OutputSize}×{src.InputSize}, expected {l.OutputSize}×{l.InputSize}.", nameof(layers));
-            Copy(src.Weights, Parameters.Value(l.Weights));
+            if (l.Groups > 1) Ensembles.BlockDiagonal.FromDense(src.Weights, Parameters.Value(l.Weights), l.InputSize, l.OutputSize, l.Groups, $"Layer {l.Index}");
+            else Copy(src.Weights, Parameters.Value(l.Weights));
             if ((src.Bias is null) != (l.Bias is null))
                 throw new ArgumentException($"Layer {l.Index}: bias presence differs.", nameof(layers));
             if (l.Bias is { } b) Copy(src.Bias!, Parameters.Value(b));

@@ -21,8 +21,18 @@ internal sealed partial class TrainableNetwork
 
     /// <summary>Builds the network and initializes it from <paramref name="seed"/> (He/Glorot weights, zero biases, γ = 1, β = 0).</summary>
     public TrainableNetwork(NetworkSpec spec, ulong seed, float batchNormEpsilon = 1e-5f, float batchNormMomentum = 0.1f, int threads = 1)
+        : this(spec, seed, batchNormEpsilon, batchNormMomentum, threads, blockMembers: 1)
+    {
+    }
+
+    /// <summary>
+    /// The same, with every layer after the first block-diagonal over <paramref name="blockMembers"/> members (an
+    /// ensemble's wide network, see <see cref="Ensembles.EnsembleLayout"/>): only the blocks are parameters.
+    /// </summary>
+    internal TrainableNetwork(NetworkSpec spec, ulong seed, float batchNormEpsilon, float batchNormMomentum, int threads, int blockMembers)
     {
         spec.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockMembers, 1);
         Spec = spec;
         Epsilon = batchNormEpsilon;
         Momentum = batchNormMomentum;
@@ -40,7 +50,9 @@ internal sealed partial class TrainableNetwork
         int weightCount = 0, otherCount = spec.InputBatchNorm ? 2 * spec.InputSize : 0;
         for (int l = 0; l < depth; l++)
         {
-            weightCount += ins[l] * outs[l];
+            if (l > 0 && (ins[l] % blockMembers != 0 || outs[l] % blockMembers != 0))
+                throw new ArgumentException($"Layer {l} ({outs[l]}×{ins[l]}) does not split into {blockMembers} members.", nameof(blockMembers));
+            weightCount += ins[l] * outs[l] / (l > 0 ? blockMembers : 1);
             bool isOutput = l == depth - 1;
             if (HasBias(spec, isOutput)) otherCount += outs[l];
             if (!isOutput && hiddenBn) otherCount += 2 * outs[l];
@@ -65,7 +77,8 @@ internal sealed partial class TrainableNetwork
         for (int l = 0; l < depth; l++)
         {
             bool isOutput = l == depth - 1;
-            var weights = Next($"layer{l}.weight", ParameterKind.DenseWeight, ins[l] * outs[l]);
+            int groups = l > 0 ? blockMembers : 1;
+            var weights = Next($"layer{l}.weight", ParameterKind.DenseWeight, ins[l] * outs[l] / groups);
             ParameterSegment? bias = HasBias(spec, isOutput) ? Next($"layer{l}.bias", ParameterKind.DenseBias, outs[l]) : null;
             BatchNormState? bn = !isOutput && hiddenBn
                 ? new BatchNormState(outs[l], Next($"layer{l}.bn.gamma", ParameterKind.BatchNormGamma, outs[l]),
@@ -76,11 +89,12 @@ internal sealed partial class TrainableNetwork
                 Index = l, InputSize = ins[l], OutputSize = outs[l], Weights = weights, Bias = bias, BatchNorm = bn,
                 Placement = isOutput ? BatchNormPlacement.None : spec.Placement,
                 Activation = isOutput ? Activation.Identity : spec.Activation,
-                IsOutput = isOutput, HasDropout = !isOutput && spec.DropoutRate > 0,
+                IsOutput = isOutput, HasDropout = !isOutput && spec.DropoutRate > 0, Groups = groups,
             };
         }
 
-        // Initialization: one generator for weights, an independent stream for dropout masks.
+        // Initialization: one generator for weights, an independent stream for dropout masks. (An ensemble's members are
+        // initialized again, block by block, by EnsembleLayout.InitializeMembers.)
         var init = new Xoshiro256(seed);
         _dropoutRng = new Xoshiro256(seed ^ 0x5DEECE66DUL);
         foreach (var layer in Layers)
