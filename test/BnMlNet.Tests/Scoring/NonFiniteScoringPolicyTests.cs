@@ -26,7 +26,7 @@ public sealed class NonFiniteScoringPolicyTests
 
     private const string Column = "Inputs";
 
-    internal static ITransformer Train(MLContext ml, Kind kind, NonFiniteScoring policy, bool preprocessing = true)
+    internal static ITransformer Train(MLContext ml, Kind kind, NonFiniteScoring policy, bool preprocessing = true, int members = 1)
     {
         var data = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(200, 1, scale: 5f));
         T Configure<T>(T o) where T : BatchNormMlpOptionsBase
@@ -38,6 +38,7 @@ public sealed class NonFiniteScoringPolicyTests
             o.NumberOfThreads = 1;
             o.FeatureColumnName = Column;
             o.NonFiniteScoring = policy;
+            o.EnsembleSize = members;
             return o;
         }
         var copy = ml.Transforms.CopyColumns(Column, nameof(VectorRow.Features));
@@ -160,24 +161,43 @@ public sealed class NonFiniteScoringPolicyTests
     }
 
     [TestMethod]
-    [DataRow(Kind.Binary)]
-    [DataRow(Kind.Multiclass)]
-    [DataRow(Kind.Regression)]
-    public void ThePolicyIsSavedAsVersionFourAndHonouredAfterLoading(Kind kind)
+    [DataRow(Kind.Binary, true)]
+    [DataRow(Kind.Multiclass, true)]
+    [DataRow(Kind.Regression, true)]
+    [DataRow(Kind.Binary, false)]
+    public void ThePolicyIsSavedAsVersionFourAndHonouredAfterLoading(Kind kind, bool preprocessing)
     {
         var ml = new MLContext(1);
         var schema = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(4, 1)).Schema;
-        var throwing = Train(ml, kind, NonFiniteScoring.Throw);
-        var imputing = Train(ml, kind, NonFiniteScoring.Impute);
+        var throwing = Train(ml, kind, NonFiniteScoring.Throw, preprocessing);
+        var imputing = Train(ml, kind, NonFiniteScoring.Impute, preprocessing);
         byte[] zip = ModelZip.Save(ml, throwing, schema);
         Assert.AreEqual(4, PayloadVersion(zip), "a throwing model is payload version 4");
-        Assert.AreEqual(2, PayloadVersion(ModelZip.Save(ml, imputing, schema)), "the default stays in version 2, byte for byte as before");
+        Assert.AreEqual(preprocessing ? 2 : 1, PayloadVersion(ModelZip.Save(ml, imputing, schema)), "the default stays in version 1 or 2, byte for byte as before");
         var loaded = new MLContext().Model.Load(new MemoryStream(zip), out _);
         Assert.AreEqual(NonFiniteScoring.Throw, ModelOf(loaded).NonFiniteScoring);
         CollectionAssert.AreEqual(Bits(ByTransform(ml, throwing, kind, Finite)), Bits(ByTransform(ml, loaded, kind, Finite)));
         CollectionAssert.AreEqual(Bits(ByEngine(ml, throwing, kind, Finite)), Bits(ByEngine(ml, loaded, kind, Finite)));
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
             AssertRefusesEverywhere(ml, loaded, kind, bad, 2, NonFiniteScoring.Throw, $"loaded {kind} {Shown(bad)}");
+    }
+
+    [TestMethod]
+    public void AThrowingEnsembleIsVersionFourWithItsMembers()
+    {
+        var ml = new MLContext(1);
+        var schema = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(4, 1)).Schema;
+        var throwing = Train(ml, Kind.Multiclass, NonFiniteScoring.ThrowOnInfinity, members: 2);
+        var imputing = Train(ml, Kind.Multiclass, NonFiniteScoring.Impute, members: 2);
+        Assert.AreEqual(3, PayloadVersion(ModelZip.Save(ml, imputing, schema)), "an imputing ensemble stays version 3");
+        byte[] zip = ModelZip.Save(ml, throwing, schema);
+        Assert.AreEqual(4, PayloadVersion(zip));
+        var loaded = new MLContext().Model.Load(new MemoryStream(zip), out _);
+        Assert.AreEqual(2, ModelOf(loaded).EnsembleSize);
+        Assert.AreEqual(NonFiniteScoring.ThrowOnInfinity, ModelOf(loaded).NonFiniteScoring);
+        var withNaN = new List<VectorRow> { Finite[0], Row(float.NaN, 1f, 2f) };
+        CollectionAssert.AreEqual(Bits(ByTransform(ml, imputing, Kind.Multiclass, withNaN)), Bits(ByTransform(ml, loaded, Kind.Multiclass, withNaN)), "NaN is still imputed");
+        AssertRefusesEverywhere(ml, loaded, Kind.Multiclass, float.NegativeInfinity, 0, NonFiniteScoring.ThrowOnInfinity, "ensemble −∞");
     }
 
     [TestMethod]

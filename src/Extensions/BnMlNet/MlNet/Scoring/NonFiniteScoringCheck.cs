@@ -31,7 +31,7 @@ internal static class NonFiniteScoringCheck
         return new InvalidOperationException(
             $"Feature column '{column}' slot {slot} is {Name(value)}, but this model was trained with " +
             $"{nameof(NonFiniteScoring)} = {policy}, so it expects {expected} there. Replace such values before scoring " +
-            $"(for example with ReplaceMissingValues), or score with a copy that imputes: " +
-            $"model.WithNonFiniteScoring(NonFiniteScoring.Impute).");
+            $"(for example with ReplaceMissingValues), or train with NonFiniteScoring = Impute to have them imputed " +
+            $"(BatchNormMlpModelParameters.WithNonFiniteScoring gives such a copy for Predict).");
     }
 }
