@@ -39,7 +39,7 @@ public sealed class ExperimentsTests
     {
         Assert.AreEqual(0, s_code, s_output);
         Assert.IsFalse(string.IsNullOrEmpty(s_report), "experiments.md was not written");
-        // experiments 7 and 8 draw their plots only when the development suite is there
+        // experiments 7-11 draw their plots only when the development suite is there
         foreach (var png in ExperimentsCommand.PlotFiles.Where(p => p.Key <= 6 || Section(p.Key).Contains("](exp", StringComparison.Ordinal)).SelectMany(p => p.Value))
         {
             var bytes = File.ReadAllBytes(Path.Combine(s_dir, png));
@@ -48,7 +48,7 @@ public sealed class ExperimentsTests
             StringAssert.Contains(s_report, $"]({png})", "the report embeds " + png);
         }
         Assert.IsEmpty(Directory.GetFiles(s_dir, "*.tmp*"), "no temporary files left behind");
-        for (int n = 1; n <= 8; n++)
+        foreach (int n in ExperimentsCommand.All.Keys)
         {
             StringAssert.Contains(s_report, $"## {n}. ");
             Assert.Contains("**Verdict:**", Section(n), $"experiment {n} has a verdict");
@@ -287,7 +287,7 @@ public sealed class ExperimentsTests
     public void EveryCombinedFigureIsTheMeanAndHalfRangeOfTheSeedsOwnTables()
     {
         int checkedCells = 0;
-        for (int n = 1; n <= 8; n++)
+        foreach (int n in ExperimentsCommand.All.Keys)
         {
             if (n >= 7 && !Section(n).Contains("| dataset |", StringComparison.Ordinal)) continue;   // not measured (no development suite)
             var combined = Tables(n);
@@ -329,7 +329,7 @@ public sealed class ExperimentsTests
     [TestCategory("Long")]
     public void EveryVerdictFollowsFromItsPrintedNumbersByTheRule()
     {
-        for (int n = 1; n <= 8; n++)
+        foreach (int n in ExperimentsCommand.All.Keys)
         {
             string section = Section(n);
             int start = section.IndexOf("**Verdict:**", StringComparison.Ordinal);
@@ -342,14 +342,17 @@ public sealed class ExperimentsTests
                 continue;
             }
             Assert.IsNotEmpty(effects, $"section {n} judges its effects");
-            int supports = 0;
+            int supports = 0, previousEnd = 0;
             foreach (System.Text.RegularExpressions.Match m in effects)
             {
+                string name = verdict[previousEnd..m.Index];   // the effect's name and figures, since the previous effect
+                previousEnd = m.Index + m.Length;
                 double d = double.Parse(m.Groups["d"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
                 double sp = double.Parse(m.Groups["s"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
                 string o = m.Groups["o"].Value;
                 int population = verdict.IndexOf(TestTimeExperiment.PopulationEffect, StringComparison.Ordinal);
-                bool noDifferenceClaim = n == 5 && population >= 0 && m.Index > population;   // "all reach the intended effect": a claim of no difference
+                bool noDifferenceClaim = (n == 5 && population >= 0 && m.Index > population)   // "all reach the intended effect": a claim of no difference
+                    || (n == 11 && name.Contains("no difference", StringComparison.Ordinal));   // BN alone "like dropout" alone
                 string expected = noDifferenceClaim
                     ? (Math.Abs(d) <= sp ? "supports the claim" : "goes against the claim")
                     : d > sp ? "supports the claim" : -d > sp ? "goes against the claim" : "within the seed spread";
@@ -387,6 +390,99 @@ public sealed class ExperimentsTests
             Assert.AreEqual(Number(r["population statistics"]) - Number(r["moving average (default)"]), Number(r["population − moving average"]), 2e-4, r["dataset"]);
     }
 
+    [TestMethod]
+    [TestCategory("Long")]
+    public void TheTabularLearningRateSweepIsRecomputedFromItsOwnTables()
+    {
+        if (BnMlNet.Samples.Datasets.DevSuite.FindDirectory(null) is null)
+        {
+            StringAssert.Contains(Section(9), "Not measured: the development suite is missing.");
+            return;
+        }
+        const double margin = TabularLearningRateExperiment.WorkingMargin, cap = TabularLearningRateExperiment.ShortfallCap;
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var tables = SeedTablesOf(9, seed);
+            var sweep = tables[0];
+            var summary = tables[1];
+            var rates = sweep.Select(r => Number(r["learning rate"])).Distinct().ToList();
+            Assert.IsGreaterThanOrEqualTo(4, rates.Count, "at least 4 rates");
+            Assert.IsGreaterThanOrEqualTo(999.0, rates.Max() / rates.Min(), "the rates span 3 decades");
+            var datasets = sweep.Select(r => r["dataset"]).Distinct().ToList();
+            Assert.HasCount(10, datasets, "the ten datasets of the development suite");
+            var works = new int[2];
+            var meanShortfall = new double[2];
+            foreach (string ds in datasets)
+            {
+                var rows = sweep.Where(r => r["dataset"] == ds).ToList();
+                Assert.HasCount(rates.Count, rows, ds);
+                foreach (var r in rows)
+                    if (r["with BN"] != "n/a" && r["without BN"] != "n/a")
+                        Assert.AreEqual(Number(r["with BN"]) - Number(r["without BN"]), Number(r["with BN − without BN"]), 2e-4, ds);
+                double best = rows.SelectMany(r => new[] { NumberOrNaN(r["with BN"]), NumberOrNaN(r["without BN"]) }).Where(x => !double.IsNaN(x)).Max();
+                var row = summary.Single(r => r["dataset"] == ds);
+                Assert.AreEqual(best, Number(row["best"]), 1e-9, $"{ds}: the best of any rate and variant");
+                for (int v = 0; v < 2; v++)
+                {
+                    string variant = v == 0 ? "with BN" : "without BN";
+                    var shortfalls = rows.Select(r => NumberOrNaN(r[variant])).Select(m => double.IsNaN(m) ? cap : Math.Min(cap, best - m)).ToList();
+                    int surely = shortfalls.Count(x => x <= margin - 1e-4), maybe = shortfalls.Count(x => x <= margin + 1e-4);   // printed 4 decimals
+                    int shown = (int)Number(row[$"{variant}: rates that work"]);
+                    Assert.IsTrue(shown >= surely && shown <= maybe, $"{ds} {variant}: {shown} rates work; recomputed {surely}-{maybe}");
+                    StringAssert.EndsWith(row[$"{variant}: rates that work"], $" of {rates.Count}");
+                    double mean = shortfalls.Average();
+                    Assert.AreEqual(mean, Number(row[$"{variant}: mean shortfall"]), 2e-4, $"{ds} {variant}: mean shortfall");
+                    works[v] += shown;
+                    meanShortfall[v] += Number(row[$"{variant}: mean shortfall"]) / datasets.Count;
+                }
+            }
+            var all = summary.Single(r => r["dataset"].StartsWith("all ", StringComparison.Ordinal));
+            Assert.AreEqual(works[0], (int)Number(all["with BN: rates that work"]));
+            Assert.AreEqual(works[1], (int)Number(all["without BN: rates that work"]));
+            Assert.AreEqual(meanShortfall[0], Number(all["with BN: mean shortfall"]), 2e-4);
+            Assert.AreEqual(meanShortfall[1], Number(all["without BN: mean shortfall"]), 2e-4);
+        }
+    }
+
+    [TestMethod]
+    [TestCategory("Long")]
+    [DataRow(10, new[] { "with BN", "without BN", "input BN only", "hidden BN only", "BN momentum 0.01", "BN momentum 0.3" })]
+    [DataRow(11, new[] { "with BN", "without BN", "BN, no dropout", "neither" })]
+    public void TheTabularAblationsGroupMeansAreRecomputedFromTheirDatasets(int n, string[] variants)
+    {
+        if (BnMlNet.Samples.Datasets.DevSuite.FindDirectory(null) is null)
+        {
+            StringAssert.Contains(Section(n), "Not measured: the development suite is missing.");
+            return;
+        }
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var tables = SeedTablesOf(n, seed);
+            var perDataset = tables[0];
+            Assert.IsNotEmpty(perDataset);
+            foreach (var r in perDataset)
+            {
+                Assert.IsLessThan(TabularGroups.SmallRows, Number(r["train rows"]), $"{r["dataset"]}: only small tables");
+                if (r["metric"] is "AUC" or "accuracy")
+                    foreach (var v in variants) CheckAccuracy(r[v]);
+            }
+            foreach (var group in tables[1])
+            {
+                var members = group["datasets"].Split(", ");
+                var rows = perDataset.Where(r => members.Contains(r["dataset"])).ToList();
+                Assert.HasCount(members.Length, rows, group["group"]);
+                foreach (var v in variants)
+                    Assert.AreEqual(rows.Average(r => Number(r[v])), Number(group[v]), 1e-4, $"section {n} seed {seed} {group["group"]} {v}: mean over its datasets");
+            }
+        }
+        // the verdict names every effect it judged, one per variant (10) or comparison (11), for the small tables
+        string verdict = Section(n)[Section(n).IndexOf("**Verdict:**", StringComparison.Ordinal)..];
+        int expected = n == 10 ? variants.Length - 2 : TabularDropoutExperiment.Comparisons.Length;
+        Assert.AreEqual(expected, EffectLine.Matches(verdict[..verdict.IndexOf('\n')]).Count, $"section {n}: effects judged");
+    }
+
+    private static double NumberOrNaN(string cell) => cell == "n/a" ? double.NaN : Number(cell);
+
     /// <summary>The number of a cell, or the mean of a combined <c>mean ± spread</c> cell.</summary>
     private static double Number(string cell)
     {
@@ -413,7 +509,7 @@ public sealed class ExperimentsTests
 public sealed class ExperimentsOptionsTests
 {
     [TestMethod]
-    [DataRow("--only", "9")]
+    [DataRow("--only", "12")]
     [DataRow("--seeds", "0")]
     [DataRow("--only", "1,x")]
     [DataRow("--dataset", "mnist")]

@@ -20,9 +20,7 @@ public static class BandPlots
         ArgumentNullException.ThrowIfNull(perSeed);
         var first = perSeed[0];
         var plot = new Plot();
-        plot.Title(first.Title + (perSeed.Count > 1 ? $" — mean of {perSeed.Count} seeds, band = min to max" : ""));
-        plot.XLabel(first.XLabel);
-        plot.YLabel(first.YLabel);
+        ExperimentPlots.Label(plot, first.Title + (perSeed.Count > 1 ? $"\n(mean of {perSeed.Count} seeds; band: lowest to highest seed)" : ""), first.XLabel, first.YLabel);
         for (int i = 0; i < first.Lines.Count; i++)
         {
             var line = first.Lines[i];
@@ -55,9 +53,9 @@ public static class BandPlots
                 for (int k = 0; k < mean.Length; k++)
                     added.Bars[k].Error = (seeds.Max(s => s.Values[k]) - seeds.Min(s => s.Values[k])) / 2;
         }
-        if (first.Ticks is { } t) plot.Axes.Bottom.SetTicks(t.Positions, t.Labels);
+        if (first.Ticks is { } t) ExperimentPlots.ApplyTicks(plot, t.Positions, t.Labels);
         if (first.YLimits is { } y) plot.Axes.SetLimitsY(y.Bottom, y.Top);
-        plot.ShowLegend(first.Legend);
+        ExperimentPlots.ShowLegend(plot);
         return plot.GetImageBytes(ExperimentPlots.Width, ExperimentPlots.Height, ImageFormat.Png);
     }
 }

@@ -16,7 +16,7 @@ public enum ExperimentDatasetChoice
 /// <param name="Seed">Seed of sampling, initialization and shuffling.</param>
 /// <param name="Threads">Training runs in parallel (each on one thread).</param>
 /// <param name="Dataset">Which Fashion-MNIST copy.</param>
-/// <param name="Experiments">Experiment numbers to run (1-8), ascending.</param>
+/// <param name="Experiments">Experiment numbers to run, in the order given (all of them ascending when --only is absent).</param>
 /// <param name="CommandLine">The command line, for the report.</param>
 /// <param name="Seeds">How many seeds every experiment runs over: <paramref name="Seed"/>, <paramref name="Seed"/> + 1, ….</param>
 public sealed record ExperimentOptions(bool Quick, int Seed, int Threads, ExperimentDatasetChoice Dataset,

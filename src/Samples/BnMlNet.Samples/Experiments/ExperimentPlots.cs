@@ -12,18 +12,53 @@ namespace BnMlNet.Samples.Experiments;
 public static class ExperimentPlots
 {
     /// <summary>Width and height of every PNG.</summary>
-    public const int Width = 900, Height = 520;
+    public const int Width = 1200, Height = 640;
+
+    /// <summary>Title size in points: long titles wrap onto a second line instead of being clipped.</summary>
+    public const float TitleSize = 16;
     private static readonly ConditionalWeakTable<Plot, PlotDraft> Drafts = [];
 
     /// <summary>A new plot with title and axis labels.</summary>
     public static Plot Create(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
+        Label(plot, title, xLabel, yLabel);
         Drafts.AddOrUpdate(plot, new PlotDraft(title, xLabel, yLabel));
         return plot;
+    }
+
+    /// <summary>Sets the title (at <see cref="TitleSize"/>) and the axis labels.</summary>
+    public static void Label(Plot plot, string title, string xLabel, string yLabel)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        plot.Title(title, TitleSize);
+        plot.XLabel(xLabel, 14);
+        plot.YLabel(yLabel, 14);
+    }
+
+    /// <summary>
+    /// Labels x ticks; names (any label longer than 6 characters) are rotated 30° (ending at their tick, reading up to the
+    /// right, so that the last one stays inside the image) and the bottom axis given room for them, so that neighbouring
+    /// labels never overlap.
+    /// </summary>
+    public static void ApplyTicks(Plot plot, double[] positions, string[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        ArgumentNullException.ThrowIfNull(labels);
+        plot.Axes.Bottom.SetTicks(positions, labels);
+        if (labels.Length > 0 && labels.Max(l => l.Length) > 6)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 40 + 6.5f * labels.Max(l => l.Length) / 2;
+        }
+    }
+
+    /// <summary>The legend outside the data area, on the right, so that it never hides a line or a band.</summary>
+    public static void ShowLegend(Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        plot.ShowLegend(Edge.Right);
     }
 
     /// <summary>Adds a line with markers; dashed when <paramref name="dashed"/>.</summary>
@@ -49,7 +84,7 @@ public static class ExperimentPlots
     /// <summary>Labels x ticks at the given positions (e.g. log10 of learning rates).</summary>
     public static void XTicks(Plot plot, double[] positions, string[] labels)
     {
-        plot.Axes.Bottom.SetTicks(positions, labels);
+        ApplyTicks(plot, positions, labels);
         if (Drafts.TryGetValue(plot, out var draft)) draft.Ticks = (positions, labels);
     }
 
@@ -75,7 +110,7 @@ public static class ExperimentPlots
             recorder.Add(file, draft);
             return file;
         }
-        plot.ShowLegend(legend);
+        ShowLegend(plot);
         SafeFileWriter.WriteBytes(Path.Combine(folder, file), plot.GetImageBytes(Width, Height, ImageFormat.Png), force);
         return file;
     }

@@ -13,6 +13,20 @@ public static class ExperimentReport
     /// <summary>The report's file name.</summary>
     public const string FileName = "experiments.md";
 
+    /// <summary>The 1-, 5- and 15-minute load averages from /proc/loadavg, or null where there is none (not Linux).</summary>
+    public static string? LoadAverage()
+    {
+        try
+        {
+            const string path = "/proc/loadavg";
+            return File.Exists(path) ? string.Join(" ", File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The Markdown text.</summary>
     public static string Build(ExperimentOptions options, ExperimentData data, IReadOnlyList<SeededSection> seeded, DateTime startedUtc, double seconds,
         IReadOnlyList<string>? extra = null)
@@ -31,7 +45,8 @@ public static class ExperimentReport
         sb.AppendLine($"- Threads: {options.Threads} training runs in parallel, each on 1 engine thread (the engine's results do not depend on its thread count)");
         sb.AppendLine($"- Dataset: {data.Description}");
         sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
-        sb.AppendLine(Format.Inv($"- Started: {startedUtc:yyyy-MM-dd HH:mm:ss} UTC; took {seconds:F0} s"));
+        sb.AppendLine(Format.Inv($"- Started: {startedUtc:yyyy-MM-dd HH:mm:ss} UTC; took {seconds:F0} s (wall time: it depends on the machine's load; the metrics do not)"));
+        if (LoadAverage() is { } load) sb.AppendLine($"- Load average (1, 5, 15 min) when the report was written: {load}");
         sb.AppendLine();
         sb.AppendLine("Every figure is `mean ± spread` over the seeds, the spread being half the range ((max − min) / 2); plots draw the mean " +
                       "with a band from the lowest to the highest seed. " + SeedVerdict.Rule).AppendLine();

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace BnMlNet.Samples.Experiments;
 
 /// <summary>
-/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's research API over several seeds, and two tabular experiments on the development suite (7, 8);
+/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's research API over several seeds, and five tabular experiments on the development suite (7-11);
 /// tables on the console, and <c>experiments.md</c> with PNG plots in the output folder.
 /// </summary>
 public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocation) : AppCommand<ExperimentsSettings>(console)
@@ -24,6 +24,9 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [6] = DroppedBiasExperiment.Run,
         [7] = TabularBnExperiment.Run,
         [8] = RunningStatisticsExperiment.Run,
+        [9] = TabularLearningRateExperiment.Run,
+        [10] = TabularBnAblationExperiment.Run,
+        [11] = TabularDropoutExperiment.Run,
     };
 
     /// <summary>The PNGs each experiment writes.</summary>
@@ -37,6 +40,9 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [6] = [DroppedBiasExperiment.PlotFile],
         [7] = [TabularBnExperiment.PlotFile],
         [8] = [RunningStatisticsExperiment.PlotFile],
+        [9] = [TabularLearningRateExperiment.PlotFile],
+        [10] = [TabularBnAblationExperiment.PlotFile],
+        [11] = [TabularDropoutExperiment.PlotFile],
     };
 
     /// <inheritdoc />
@@ -69,6 +75,7 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         var gate = new Lock();
         void Progress(string line) { lock (gate) Console.WriteLine(Format.Inv($"  [{watch.Elapsed.TotalSeconds,5:F0} s] {line}")); }
 
+        string report = Path.Combine(folder, ExperimentReport.FileName);
         var sections = new List<SeededSection>();
         foreach (int number in options.Experiments)
         {
@@ -93,9 +100,10 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
             foreach (var table in section.Tables) Console.Write(table.ToSpectre());
             Console.WriteLine("Verdict: " + section.Verdict.Replace("**", "", StringComparison.Ordinal));
             Console.WriteLine();
+            // The report is rewritten after every experiment (in number order), so that a long run stopped part-way keeps what finished.
+            SafeFileWriter.WriteText(report, ExperimentReport.Build(options, data, sections.OrderBy(x => x.Combined.Number).ToList(), started, watch.Elapsed.TotalSeconds),
+                settings.Force || sections.Count > 1);
         }
-        string report = Path.Combine(folder, ExperimentReport.FileName);
-        SafeFileWriter.WriteText(report, ExperimentReport.Build(options, data, sections, started, watch.Elapsed.TotalSeconds), settings.Force);
         Console.WriteLine(Format.Inv($"Report: {report} ({watch.Elapsed.TotalSeconds:F0} s)"));
         return ExitCodes.Success;
     }
@@ -120,11 +128,11 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
             foreach (var part in only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || !All.ContainsKey(n))
-                    throw new UserInputException($"--only takes experiment numbers 1-8, comma-separated; got '{only}'.");
+                    throw new UserInputException($"--only takes experiment numbers 1-{All.Count}, comma-separated; got '{only}'.");
                 experiments.Add(n);
             }
             if (experiments.Count == 0) throw new UserInputException("--only names no experiment.");
-            experiments = experiments.Distinct().Order().ToList();
+            experiments = experiments.Distinct().ToList();   // run in the order given (cheap ones first, say); the report lists them by number
         }
         if (settings.Seeds is < 1 or > 100) throw new UserInputException($"--seeds must be between 1 and 100; got {settings.Seeds}.");
         return new ExperimentOptions(settings.Quick, settings.Seed, settings.Threads ?? Environment.ProcessorCount, dataset, experiments, commandLine, settings.Seeds);

@@ -65,7 +65,7 @@ public static class RegularizationExperiment
         ExperimentPlots.XTicks(gap, xs, batches.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
         plots.Add(ExperimentPlots.Save(gap, ctx.Folder, PlotFile, ctx.Force, ScottPlot.Alignment.UpperLeft));
 
-        var path = ExperimentPlots.Create($"Test loss against train loss, one point per epoch (training runs right to left; batch {batches[0]} and {batches[^1]})",
+        var path = ExperimentPlots.Create($"Test loss vs train loss, one point per epoch (runs go right to left; batch {batches[0]} and {batches[^1]})",
             "train loss (inference mode)", "test loss");
         foreach (var (b, color) in new[] { (batches[0], 0), (batches[^1], 2) }.Distinct())
         {

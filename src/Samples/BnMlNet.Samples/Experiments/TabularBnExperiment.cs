@@ -45,7 +45,7 @@ public static class TabularBnExperiment
             effects.Add(new Effect($"{ds.Name} ({ds.MetricName})", s[0], s[1]));
         }
         int better = scores.Count(s => s[0] > s[1]);
-        var plot = ExperimentPlots.Create("Default recipe on the development suite: with BN − without BN (above 0: BN helps)", "dataset", "metric difference");
+        var plot = ExperimentPlots.Create("Default recipe, development suite: with BN − without BN (above 0: BN helps)", "dataset", "metric difference");
         double[] xs = Enumerable.Range(0, datasets.Count).Select(i => (double)i).ToArray();
         ExperimentPlots.Line(plot, xs, scores.Select(s => s[0] - s[1]).ToArray(), "with BN − without BN", ExperimentPlots.Palette[0]);
         ExperimentPlots.Line(plot, xs, scores.Select(s => s[2] - s[1]).ToArray(), "BN after the activation − without BN", ExperimentPlots.Palette[1], dashed: true);
