@@ -13,6 +13,9 @@ namespace BnMlNet.Engine;
 public sealed class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
+    // Wᵀ of each folded layer the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
+    // entries (narrow layers, or a machine without FMA) go through RowKernels.
+    private readonly float[]?[] _transposed;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
 
@@ -68,7 +71,12 @@ public sealed class InferenceNetwork
         Combination = combination;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
+        _transposed = _folded.Select(f => LaneExactMatVec.IsSupported && f.OutputSize >= LaneExactMinimumOutputs
+            ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
     }
+
+    // Below 8 outputs (the output layer of a binary or regression model) RowKernels' dot products are faster.
+    private const int LaneExactMinimumOutputs = 8;
 
     /// <summary>
     /// Every feature is clamped to ±InputGuard before the first layer (a no-op for any value within it, so ordinary
@@ -134,21 +142,29 @@ public sealed class InferenceNetwork
     private const int BlockRows = 64;
 
     private void PredictRow(ReadOnlySpan<float> features, Span<float> output, InferenceScratch scratch)
-        => PredictRows(features, 1, output, scratch.A, scratch.B);
+        => PredictRows(features, 1, output, scratch.A, scratch.B, scratch.Lanes);
 
-    /// <summary>Scores up to a block of rows through the folded layers; a and b hold rows×max width each.</summary>
-    private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b)
+    /// <summary>
+    /// Scores up to a block of rows through the folded layers; a and b hold rows×max width each. With
+    /// <paramref name="lanes"/> (one row) the wide layers go through <see cref="LaneExactMatVec"/>, which skips exactly-zero
+    /// inputs (one-hot slots, ReLU outputs) and gives <see cref="RowKernels"/>' bits, so both paths score a row alike.
+    /// </summary>
+    private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b, int[]? lanes = null)
     {
         // The guard goes into b: the first layer writes a, the second b, so the clamped features are read before b is reused.
         Span<float> guarded = b.AsSpan(0, rows * InputSize);
         var input = features[..(rows * InputSize)];
-        for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
+        RowKernels.Clamp(input, guarded, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
-        foreach (var layer in _folded)
+        for (int l = 0; l < _folded.Length; l++)
         {
+            var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
-            RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
+            if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT)
+                LaneExactMatVec.Multiply(y, weightsT, layer.Bias, x, layer.InputSize, layer.OutputSize, lanes);
+            else
+                RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
             Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
             x = y;
             (next, other) = (other, next);

@@ -50,8 +50,10 @@ internal sealed class RowScorer
                 "Score data prepared by the same pipeline as the training data.");
         if (_preprocessor is not null)
         {
+            // Read in place: a sparse row (one-hot encodings) costs its listed values plus one copy of the
+            // preprocessed zero row, with the same bits as the densified row.
             if (features.IsDense) _preprocessor.Apply(features.GetValues(), _prepared);
-            else { features.CopyTo(_input); _preprocessor.Apply(_input, _prepared); }
+            else _preprocessor.ApplySparse(features.GetIndices(), features.GetValues(), _prepared);
             _network.Predict(_prepared, _output, _scratch);
             return _output;
         }
