@@ -72,11 +72,12 @@ public sealed class InferenceNetwork
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
         _transposed = _folded.Select(f => LaneExactMatVec.IsSupported && f.OutputSize >= LaneExactMinimumOutputs
-            ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
+            && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
     }
 
-    // Below 8 outputs (the output layer of a binary or regression model) RowKernels' dot products are faster.
-    private const int LaneExactMinimumOutputs = 8;
+    // Below 8 outputs (the output layer of a binary or regression model) RowKernels' dot products are faster; above
+    // 128 Ki weights (Fashion-MNIST's 784×256) its strided reads of Wᵀ measured slower than RowKernels' streaming ones.
+    private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
 
     /// <summary>
     /// Every feature is clamped to ±InputGuard before the first layer (a no-op for any value within it, so ordinary

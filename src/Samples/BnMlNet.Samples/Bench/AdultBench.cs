@@ -54,8 +54,9 @@ public static class AdultBench
             var seconds = history.Select(r => r.Seconds).ToArray();
             o.Put("train_rows_per_second", trainCount / BenchOutput.Median(seconds.Length > 1 ? seconds.Skip(1) : seconds), "F0");
         }
-        Measure("fasttree_", Adult.Featurize(ml).Append(ml.BinaryClassification.Trainers.FastTree()),
+        var fastTree = Measure("fasttree_", Adult.Featurize(ml).Append(ml.BinaryClassification.Trainers.FastTree()),
             ml, split.TrainSet, test, testRows, s, o);
+        if (s.Rounds > 0) AdultInterleaved.Run(ml, mlp, fastTree, test, testRows, s.Rounds, o);
     }
 
     private static ITransformer Measure(string prefix, IEstimator<ITransformer> pipeline, MLContext ml, IDataView train,

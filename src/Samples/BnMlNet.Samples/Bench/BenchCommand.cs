@@ -17,6 +17,7 @@ public sealed class BenchCommand(IAnsiConsole console) : AppCommand<BenchSetting
         if (settings.BatchSize < 2) throw new UserInputException("--batch-size must be at least 2.");
         if (settings.Epochs < 1) throw new UserInputException("--epochs must be at least 1.");
         if (settings.Threads < 1) throw new UserInputException("--threads must be at least 1.");
+        if (settings.Rounds < 0) throw new UserInputException("--rounds must be 0 or more.");
         var output = new BenchOutput(Console);
         output.Put("dataset", settings.Dataset);
         output.Put("processor_count", Environment.ProcessorCount, "F0");

@@ -40,6 +40,11 @@ public sealed class BenchSettings : CommandSettings
     [CommandOption("--latency-calls <N>"), DefaultValue(20000)]
     public int LatencyCalls { get; init; } = 20000;
 
+    /// <summary>adult: rounds of interleaved BN-MLP / FastTree scoring measurements (0 = none).</summary>
+    [CommandOption("--rounds <N>"), Description("adult: rounds timing the BN-MLP's and FastTree's scoring back to back; prints the median per-round ratios (0 = skip)")]
+    [DefaultValue(7)]
+    public int Rounds { get; init; } = 7;
+
     /// <summary>Also train SdcaMaximumEntropy and the trainer with its defaults (time to 0.89 accuracy).</summary>
     [CommandOption("--sdca"), Description("fashion-mnist: also time SdcaMaximumEntropy and the BN-MLP trainer with its defaults (time to 0.89 test accuracy)")]
     public bool Sdca { get; init; }

@@ -67,6 +67,18 @@ internal static class LaneExactMatVec
         int lanesEnd = inSize & ~7, o = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            Span<Vector512<float>> partials = stackalloc Vector512<float>[32];
+            for (; o + 64 <= outSize; o += 64)
+            {
+                LaneHalf512x4(ref x0, ref Unsafe.Add(ref w0, o), ref list, 0, steps, outSize, partials);
+                LaneHalf512x4(ref x0, ref Unsafe.Add(ref w0, o), ref list, 4, steps, outSize, partials);
+                for (int b = 0; b < 4; b++)
+                {
+                    var s = ((partials[b] + partials[16 + b]) + (partials[8 + b] + partials[24 + b]))
+                        + ((partials[4 + b] + partials[20 + b]) + (partials[12 + b] + partials[28 + b]));
+                    Store(Tail(s, ref x0, ref Unsafe.Add(ref w0, o + 16 * b), lanesEnd, inSize, outSize), bias, y, o + 16 * b);
+                }
+            }
             for (; o + 32 <= outSize; o += 32)
             {
                 Lanes512x2(ref x0, ref Unsafe.Add(ref w0, o), ref list, steps, outSize, out var s0, out var s1);
@@ -89,22 +101,23 @@ internal static class LaneExactMatVec
     /// </summary>
     private static int Gather(ReadOnlySpan<float> x, int inSize, Span<int> lanes)
     {
-        int blocks = inSize >> 3, zero = -1;
+        int blocks = inSize >> 3, zero = -1, steps = 0;
         Span<int> counts = stackalloc int[8];
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref int list = ref MemoryMarshal.GetReference(lanes);
-        for (int c = 0; c < blocks; c++)
+        for (int l = 0; l < 8; l++)
         {
-            uint nonZero = ~Vector256.Equals(Vector256.LoadUnsafe(ref x0, (nuint)(c << 3)), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-            if (nonZero != 0xFF && zero < 0) zero = (c << 3) + System.Numerics.BitOperations.TrailingZeroCount(~nonZero);
-            for (int l = 0; l < 8; l++)
+            int count = 0;
+            for (int k = l; k < blocks << 3; k += 8)
             {
-                Unsafe.Add(ref list, (counts[l] << 3) + l) = (c << 3) + l;
-                counts[l] += (int)((nonZero >> l) & 1);
+                Unsafe.Add(ref list, (count << 3) + l) = k;   // kept only when x[k] ≠ 0: the next one overwrites it otherwise
+                bool nonZero = Unsafe.Add(ref x0, k) != 0f;
+                count += nonZero ? 1 : 0;
+                zero = nonZero ? zero : k;
             }
+            counts[l] = count;
+            steps = Math.Max(steps, count);
         }
-        int steps = 0;
-        for (int l = 0; l < 8; l++) steps = Math.Max(steps, counts[l]);
         for (int l = 0; l < 8; l++)
             for (int i = counts[l]; i < steps; i++) Unsafe.Add(ref list, (i << 3) + l) = zero;   // a lane short of steps has a zero
         return steps;
@@ -159,6 +172,36 @@ internal static class LaneExactMatVec
         }
         s0 = Reduce(a0, a1, a2, a3, a4, a5, a6, a7);
         s1 = Reduce(b0, b1, b2, b3, b4, b5, b6, b7);
+    }
+
+    /// <summary>
+    /// Sixty-four outputs (four blocks of 16, w at column o of Wᵀ), lanes <paramref name="first"/> … first + 3 only:
+    /// sixteen FMA chains in lock step, one broadcast of x[k] feeding four blocks; lane l, block b go to partials[4l + b].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LaneHalf512x4(ref float x, ref float w, ref int list, int first, int steps, int stride, Span<Vector512<float>> partials)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, d0 = default, d1 = default, d2 = default, d3 = default;
+        ref float w1 = ref Unsafe.Add(ref w, 16), w2 = ref Unsafe.Add(ref w, 32), w3 = ref Unsafe.Add(ref w, 48);
+        for (int i = 0; i < steps; i++)
+        {
+            ref int k = ref Unsafe.Add(ref list, (i << 3) + first);
+            int k0 = k, k1 = Unsafe.Add(ref k, 1), k2 = Unsafe.Add(ref k, 2), k3 = Unsafe.Add(ref k, 3);
+            a0 = Term(ref x, ref w, k0, stride, a0); a1 = Term(ref x, ref w1, k0, stride, a1);
+            a2 = Term(ref x, ref w2, k0, stride, a2); a3 = Term(ref x, ref w3, k0, stride, a3);
+            b0 = Term(ref x, ref w, k1, stride, b0); b1 = Term(ref x, ref w1, k1, stride, b1);
+            b2 = Term(ref x, ref w2, k1, stride, b2); b3 = Term(ref x, ref w3, k1, stride, b3);
+            c0 = Term(ref x, ref w, k2, stride, c0); c1 = Term(ref x, ref w1, k2, stride, c1);
+            c2 = Term(ref x, ref w2, k2, stride, c2); c3 = Term(ref x, ref w3, k2, stride, c3);
+            d0 = Term(ref x, ref w, k3, stride, d0); d1 = Term(ref x, ref w1, k3, stride, d1);
+            d2 = Term(ref x, ref w2, k3, stride, d2); d3 = Term(ref x, ref w3, k3, stride, d3);
+        }
+        int p = first * 4;
+        partials[p] = a0; partials[p + 1] = a1; partials[p + 2] = a2; partials[p + 3] = a3;
+        partials[p + 4] = b0; partials[p + 5] = b1; partials[p + 6] = b2; partials[p + 7] = b3;
+        partials[p + 8] = c0; partials[p + 9] = c1; partials[p + 10] = c2; partials[p + 11] = c3;
+        partials[p + 12] = d0; partials[p + 13] = d1; partials[p + 14] = d2; partials[p + 15] = d3;
     }
 
     /// <summary>Sixteen outputs, as <see cref="Lanes512x2"/>.</summary>
