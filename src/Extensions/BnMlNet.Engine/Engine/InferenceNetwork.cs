@@ -13,8 +13,8 @@ namespace BnMlNet.Engine;
 public sealed class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
-    // Wᵀ of each folded layer the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
-    // entries (narrow layers, or a machine without FMA) go through RowKernels.
+    // Wᵀ of the folded layers the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
+    // entries (the hidden and narrow layers, or a machine without FMA) go through RowKernels.
     private readonly float[]?[] _transposed;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
@@ -71,12 +71,13 @@ public sealed class InferenceNetwork
         Combination = combination;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
-        _transposed = _folded.Select(f => LaneExactMatVec.IsSupported && f.OutputSize >= LaneExactMinimumOutputs
+        _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && l == 0 && f.OutputSize >= LaneExactMinimumOutputs
             && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
     }
 
-    // Below 8 outputs (the output layer of a binary or regression model) RowKernels' dot products are faster; above
-    // 128 Ki weights (Fashion-MNIST's 784×256) its strided reads of Wᵀ measured slower than RowKernels' streaming ones.
+    // Only the first layer, whose input is the sparse one (one-hot slots): on the hidden layers (ReLU outputs, about
+    // half zero) RowKernels measured faster (`quick rownet`), and so below 8 outputs; above 128 Ki weights
+    // (Fashion-MNIST's 784×256) the strided reads of Wᵀ measured slower than RowKernels' streaming ones.
     private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
 
     /// <summary>
@@ -147,7 +148,7 @@ public sealed class InferenceNetwork
 
     /// <summary>
     /// Scores up to a block of rows through the folded layers; a and b hold rows×max width each. With
-    /// <paramref name="lanes"/> (one row) the wide layers go through <see cref="LaneExactMatVec"/>, which skips exactly-zero
+    /// <paramref name="lanes"/> (one row) the first layer goes through <see cref="LaneExactMatVec"/>, which skips exactly-zero
     /// inputs (one-hot slots, ReLU outputs) and gives <see cref="RowKernels"/>' bits, so both paths score a row alike.
     /// </summary>
     private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b, int[]? lanes = null)
