@@ -23,7 +23,8 @@ namespace BnMlNet.Engine.Kernels;
 /// which is acc itself whenever acc ≠ 0, and +0 when acc = +0 (round to nearest). So a skip changes nothing, except
 /// when a lane holds −0 (only after a product underflowed below 2⁻¹⁵⁰ to −0) and a +0 term would have turned it into
 /// +0: the sign of a zero, nothing else. The tail terms (k ≥ In rounded down to 8) are never skipped.
-/// One-hot inputs and ReLU outputs are mostly exact zeros, so the work falls with the sparsity.
+/// The lanes run in lock step; a lane with fewer non-zero inputs than the longest one is padded with an input that is
+/// exactly zero, a term of the same kind. One-hot inputs are mostly exact zeros, so the work falls with the sparsity.
 /// </para>
 /// Needs FMA (<see cref="IsSupported"/>): the dense kernel's lanes are fused there and only there.
 /// </remarks>
