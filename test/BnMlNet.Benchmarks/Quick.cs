@@ -26,6 +26,8 @@ public static class Quick
         if (mode is "step" or "all") Step(threads);
         if (mode is "hash") Hash(threads);
         if (mode is "verify") Verify();
+        if (mode is "rowkernel") QuickScoring.Run();
+        if (mode is "rownet") QuickScoring.RunNetwork();
     }
 
     /// <summary>Compares the vectorized element-wise kernels with their scalar formulas, bit for bit.</summary>

@@ -16,6 +16,9 @@ public sealed class InferenceNetwork
     private readonly FoldedLayer[] _folded;
     /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
     private readonly Ensembles.BlockFoldedLayer?[]? _blocks;
+    // Wᵀ of the folded layers the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
+    // entries (the hidden and narrow layers, or a machine without FMA) go through RowKernels.
+    private readonly float[]?[] _transposed;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
 
@@ -72,7 +75,14 @@ public sealed class InferenceNetwork
         _blocks = ensembleSize > 1 ? Ensembles.BlockFoldedLayer.For(_folded, ensembleSize) : null;
         _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
+        _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && l == 0 && f.OutputSize >= LaneExactMinimumOutputs
+            && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
     }
+
+    // Only the first layer, whose input is the sparse one (one-hot slots): on the hidden layers (ReLU outputs, about
+    // half zero) RowKernels measured faster (`quick rownet`), and so below 8 outputs; above 128 Ki weights
+    // (Fashion-MNIST's 784×256) the strided reads of Wᵀ measured slower than RowKernels' streaming ones.
+    private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
 
     /// <summary>
     /// Every feature is clamped to ±InputGuard before the first layer (a no-op for any value within it, so ordinary
@@ -138,15 +148,19 @@ public sealed class InferenceNetwork
     private const int BlockRows = 64;
 
     private void PredictRow(ReadOnlySpan<float> features, Span<float> output, InferenceScratch scratch)
-        => PredictRows(features, 1, output, scratch.A, scratch.B);
+        => PredictRows(features, 1, output, scratch.A, scratch.B, scratch.Lanes);
 
-    /// <summary>Scores up to a block of rows through the folded layers; a and b hold rows×max width each.</summary>
-    private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b)
+    /// <summary>
+    /// Scores up to a block of rows through the folded layers; a and b hold rows×max width each. With
+    /// <paramref name="lanes"/> (one row) the first layer goes through <see cref="LaneExactMatVec"/>, which skips exactly-zero
+    /// inputs (one-hot slots, ReLU outputs) and gives <see cref="RowKernels"/>' bits, so both paths score a row alike.
+    /// </summary>
+    private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b, int[]? lanes = null)
     {
         // The guard goes into b: the first layer writes a, the second b, so the clamped features are read before b is reused.
         Span<float> guarded = b.AsSpan(0, rows * InputSize);
         var input = features[..(rows * InputSize)];
-        for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
+        RowKernels.Clamp(input, guarded, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
         for (int l = 0; l < _folded.Length; l++)
@@ -154,7 +168,10 @@ public sealed class InferenceNetwork
             var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
             if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
-            else RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
+            else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT)
+                LaneExactMatVec.Multiply(y, weightsT, layer.Bias, x, layer.InputSize, layer.OutputSize, lanes);
+            else
+                RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
             Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
             x = y;
             (next, other) = (other, next);

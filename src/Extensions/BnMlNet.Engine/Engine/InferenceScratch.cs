@@ -10,8 +10,11 @@ public sealed class InferenceScratch
     {
         A = new float[width];
         B = new float[width];
+        Lanes = new int[Kernels.LaneExactMatVec.LaneBufferLength(width)];
     }
 
     internal float[] A { get; }
     internal float[] B { get; }
+    /// <summary>The single-row kernel's lists of non-zero inputs (<see cref="Kernels.LaneExactMatVec"/>).</summary>
+    internal int[] Lanes { get; }
 }

@@ -13,10 +13,11 @@ public sealed class BenchCommand(IAnsiConsole console) : AppCommand<BenchSetting
     /// <inheritdoc />
     protected override int Run(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var hidden = HiddenSizes.Parse(settings.Hidden);
+        int[]? hidden = settings.Hidden is null ? null : HiddenSizes.Parse(settings.Hidden);
         if (settings.BatchSize < 2) throw new UserInputException("--batch-size must be at least 2.");
         if (settings.Epochs < 1) throw new UserInputException("--epochs must be at least 1.");
         if (settings.Threads < 1) throw new UserInputException("--threads must be at least 1.");
+        if (settings.Rounds < 0) throw new UserInputException("--rounds must be 0 or more.");
         var output = new BenchOutput(Console);
         output.Put("dataset", settings.Dataset);
         output.Put("processor_count", Environment.ProcessorCount, "F0");
@@ -24,8 +25,8 @@ public sealed class BenchCommand(IAnsiConsole console) : AppCommand<BenchSetting
         switch (settings.Dataset.ToLowerInvariant())
         {
             case "fashion-mnist":
-                if (settings.MemoryProbe) MemoryProbe.Run(settings, hidden, output);
-                else FashionMnistBench.Run(settings, hidden, output);
+                if (settings.MemoryProbe) MemoryProbe.Run(settings, settings.FashionMnistShape().Hidden, output);
+                else FashionMnistBench.Run(settings, settings.FashionMnistShape().Hidden, output);
                 return ExitCodes.Success;
             case "adult":
                 AdultBench.Run(settings, hidden, output);

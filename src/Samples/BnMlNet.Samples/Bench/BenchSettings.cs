@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using BnMlNet.Samples.Cli;
 using Spectre.Console.Cli;
 
 namespace BnMlNet.Samples.Bench;
@@ -11,18 +12,21 @@ public sealed class BenchSettings : CommandSettings
     [DefaultValue("fashion-mnist")]
     public string Dataset { get; init; } = "fashion-mnist";
 
-    /// <summary>Hidden widths.</summary>
-    [CommandOption("--hidden <SIZES>"), Description("Hidden layer widths, comma-separated")]
-    [DefaultValue("256,256")]
-    public string Hidden { get; init; } = "256,256";
+    /// <summary>Hidden widths; null = the dataset's default (fashion-mnist 256,256; adult the trainer's default).</summary>
+    [CommandOption("--hidden <SIZES>"), Description("Hidden layer widths, comma-separated (default: fashion-mnist 256,256; adult the trainer's default)")]
+    public string? Hidden { get; init; }
 
-    /// <summary>Mini-batch size.</summary>
-    [CommandOption("--batch-size <N>"), DefaultValue(128)]
-    public int BatchSize { get; init; } = 128;
+    /// <summary>Mini-batch size; null = the dataset's default (fashion-mnist 128; adult the trainer's default).</summary>
+    [CommandOption("--batch-size <N>"), Description("Mini-batch size (default: fashion-mnist 128; adult the trainer's default)")]
+    public int? BatchSize { get; init; }
 
-    /// <summary>Epochs.</summary>
-    [CommandOption("--epochs <N>"), DefaultValue(3)]
-    public int Epochs { get; init; } = 3;
+    /// <summary>Epochs; null = the dataset's default (fashion-mnist 3; adult the trainer's default, with early stopping).</summary>
+    [CommandOption("--epochs <N>"), Description("Epochs (default: fashion-mnist 3; adult the trainer's default, with early stopping)")]
+    public int? Epochs { get; init; }
+
+    /// <summary>The Fashion-MNIST bench's fixed shape (comparable with bench/pytorch_bench.py) where no option overrides it.</summary>
+    public (int[] Hidden, int BatchSize, int Epochs) FashionMnistShape() =>
+        (Hidden is null ? [256, 256] : HiddenSizes.Parse(Hidden), BatchSize ?? 128, Epochs ?? 3);
 
     /// <summary>Training threads.</summary>
     [CommandOption("--threads <N>"), DefaultValue(1)]
@@ -35,6 +39,11 @@ public sealed class BenchSettings : CommandSettings
     /// <summary>Timed single-row calls.</summary>
     [CommandOption("--latency-calls <N>"), DefaultValue(20000)]
     public int LatencyCalls { get; init; } = 20000;
+
+    /// <summary>adult: rounds of interleaved BN-MLP / FastTree scoring measurements (0 = none).</summary>
+    [CommandOption("--rounds <N>"), Description("adult: rounds timing the BN-MLP's and FastTree's scoring back to back; prints the median per-round ratios (0 = skip)")]
+    [DefaultValue(7)]
+    public int Rounds { get; init; } = 7;
 
     /// <summary>Also train SdcaMaximumEntropy and the trainer with its defaults (time to 0.89 accuracy).</summary>
     [CommandOption("--sdca"), Description("fashion-mnist: also time SdcaMaximumEntropy and the BN-MLP trainer with its defaults (time to 0.89 test accuracy)")]

@@ -33,8 +33,8 @@ public static class FashionMnistBench
         {
             HiddenLayerSizes = hidden,
             InputBatchNorm = false,
-            BatchSize = s.BatchSize,
-            NumberOfEpochs = s.Epochs,
+            BatchSize = s.FashionMnistShape().BatchSize,
+            NumberOfEpochs = s.FashionMnistShape().Epochs,
             NumberOfThreads = s.Threads,
             LearningRate = 1e-3f,
             Seed = s.Seed,

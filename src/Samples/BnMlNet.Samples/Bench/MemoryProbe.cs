@@ -23,10 +23,10 @@ public static class MemoryProbe
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        int n = labels.Length, f = FashionMnist.PixelCount, k = FashionMnist.ClassCount, b = s.BatchSize;
+        int n = labels.Length, f = FashionMnist.PixelCount, k = FashionMnist.ClassCount, b = s.FashionMnistShape().BatchSize;
         var data = new DenseDataset(features, labels, null, f);
         var spec = new NetworkSpec(f, hidden, k);
-        var settings = new TrainingSettings { BatchSize = b, Epochs = s.Epochs, Threads = s.Threads, Seed = s.Seed };
+        var settings = new TrainingSettings { BatchSize = b, Epochs = s.FashionMnistShape().Epochs, Threads = s.Threads, Seed = s.Seed };
         long before = Environment.WorkingSet;
         long peak;
         TrainingResult result;
@@ -49,7 +49,7 @@ public static class MemoryProbe
         double paramMb = parameters * 4 * 4 / mb + hidden.Sum() * 2 * 4 / mb;
         double batchMb = (3.0 * b * f + 5.0 * b * widths.Sum() + 3.0 * b * Math.Max(f, widths.Max()) + b * k) * 4 / mb;
         double expected = dataMb + paramMb + batchMb;
-        o.Put("memory_epochs", s.Epochs, "F0");
+        o.Put("memory_epochs", s.FashionMnistShape().Epochs, "F0");
         o.Put("memory_final_train_loss", result.History[^1].TrainLoss, "F4");
         o.Put("memory_expected_data_mb", dataMb, "F1");
         o.Put("memory_expected_parameters_mb", paramMb, "F2");

@@ -62,6 +62,24 @@ internal static class RowKernels
         }
     }
 
+    /// <summary>y[i] = Math.Clamp(x[i], −bound, bound), vectorized with the same comparisons (NaN passes).</summary>
+    public static void Clamp(ReadOnlySpan<float> x, Span<float> y, float bound)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var high = Vector256.Create(bound);
+            var low = -high;
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                var v = Vector256.Create(x.Slice(i, 8));
+                v = Vector256.ConditionalSelect(Vector256.LessThan(v, low), low, Vector256.ConditionalSelect(Vector256.GreaterThan(v, high), high, v));
+                v.CopyTo(y.Slice(i, 8));
+            }
+        }
+        for (; i < x.Length; i++) y[i] = Math.Clamp(x[i], -bound, bound);
+    }
+
     [InlineArray(8)]
     private struct Eight { private float _e; }
 

@@ -43,6 +43,11 @@ public sealed class FeaturePreprocessor
         SmoothClip = smoothClip;
         _fill = fill.ToArray(); _min = minimum.ToArray(); _max = maximum.ToArray(); _center = center.ToArray(); _inv = inverseScale.ToArray();
         _indicators = indicatorInputs.ToArray();
+        _indicatorOf = new int[n];
+        Array.Fill(_indicatorOf, -1);
+        for (int k = 0; k < _indicators.Length; k++) _indicatorOf[_indicators[k]] = k;
+        _zeroRow = new float[OutputSize];
+        Apply(new float[n], _zeroRow);
     }
 
     /// <summary>How many running standard deviations ±∞ is clipped to by <see cref="FromInputBatchNorm"/>.</summary>
@@ -71,6 +76,8 @@ public sealed class FeaturePreprocessor
 
     private readonly float[] _fill, _min, _max, _center, _inv;
     private readonly int[] _indicators;
+    private readonly int[] _indicatorOf;   // input j → its indicator's position among the indicators, or −1
+    private readonly float[] _zeroRow;     // Apply of the all-zero row: the start of ApplySparse
 
     private static void Check(IReadOnlyList<float> values, int n, string name)
     {
@@ -106,20 +113,48 @@ public sealed class FeaturePreprocessor
         if (input.Length < n) throw new ArgumentException($"Expected {n} features, got {input.Length}.", nameof(input));
         if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} values.", nameof(output));
         for (int k = 0; k < _indicators.Length; k++) output[n + k] = float.IsNaN(input[_indicators[k]]) ? 1f : 0f;
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < n; j++) output[j] = Transform(j, input[j]);
+    }
+
+    /// <summary>Steps 1–4 for input j (the indicator aside).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Transform(int j, float x)
+    {
+        if (float.IsNaN(x)) x = _fill[j];
+        else if (float.IsPositiveInfinity(x)) x = _max[j];
+        else if (float.IsNegativeInfinity(x)) x = _min[j];
+        float z = (x - _center[j]) * _inv[j];
+        if (SmoothClip)
         {
-            float x = input[j];
-            if (float.IsNaN(x)) x = _fill[j];
-            else if (float.IsPositiveInfinity(x)) x = _max[j];
-            else if (float.IsNegativeInfinity(x)) x = _min[j];
-            float z = (x - _center[j]) * _inv[j];
-            if (SmoothClip)
-            {
-                z = Math.Clamp(z, -ClipGuard, ClipGuard);
-                float t = z / 3f;
-                z /= MathF.Sqrt(1f + t * t);
-            }
-            output[j] = z;
+            z = Math.Clamp(z, -ClipGuard, ClipGuard);
+            float t = z / 3f;
+            z /= MathF.Sqrt(1f + t * t);
+        }
+        return z;
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> of a sparse row: inputs[<paramref name="indices"/>[i]] = <paramref name="values"/>[i]
+    /// (indices ascending, every other input 0), with the same result, bit for bit, as Apply of the row made dense.
+    /// Costs one copy of <see cref="OutputSize"/> values plus the formula for the listed inputs only: the outputs of
+    /// the zero inputs are computed once, when the preprocessor is built. Allocation-free.
+    /// </summary>
+    /// <param name="indices">The positions of the listed values, ascending, each in [0, <see cref="InputSize"/>).</param>
+    /// <param name="values">The listed values (any float, NaN and ±∞ included).</param>
+    /// <param name="output">Receives <see cref="OutputSize"/> values.</param>
+    public void ApplySparse(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output)
+    {
+        int n = _fill.Length;
+        if (indices.Length != values.Length) throw new ArgumentException($"{indices.Length} indices for {values.Length} values.", nameof(indices));
+        if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} values.", nameof(output));
+        _zeroRow.CopyTo(output);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int j = indices[i];
+            if ((uint)j >= (uint)n) throw new ArgumentException($"Index {i} is {j}, outside [0, {n}).", nameof(indices));
+            float x = values[i];
+            output[j] = Transform(j, x);
+            if (float.IsNaN(x) && _indicatorOf[j] >= 0) output[n + _indicatorOf[j]] = 1f;
         }
     }
 

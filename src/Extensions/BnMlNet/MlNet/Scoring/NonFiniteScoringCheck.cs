@@ -20,6 +20,22 @@ internal static class NonFiniteScoringCheck
         }
     }
 
+    /// <summary>
+    /// The same for a sparse row: <paramref name="values"/> are the listed values at slots <paramref name="indices"/>
+    /// (the implicit zeros are finite).
+    /// </summary>
+    public static void Check(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, NonFiniteScoring policy, string column)
+    {
+        if (policy == NonFiniteScoring.Impute) return;
+        bool nan = (policy & NonFiniteScoring.ThrowOnNaN) != 0, infinity = (policy & NonFiniteScoring.ThrowOnInfinity) != 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (float.IsFinite(v)) continue;
+            if (float.IsNaN(v) ? nan : infinity) throw Refused(column, indices[i], v, policy);
+        }
+    }
+
     /// <summary>How a value is named in the message: NaN, +∞ or −∞.</summary>
     public static string Name(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+∞" : "−∞";
 

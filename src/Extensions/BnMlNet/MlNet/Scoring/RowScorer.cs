@@ -54,6 +54,8 @@ internal sealed class RowScorer
                 "Score data prepared by the same pipeline as the training data.");
         if (_preprocessor is not null)
         {
+            // Read in place: a sparse row (one-hot encodings) costs its listed values plus one copy of the
+            // preprocessed zero row, with the same bits as the densified row.
             if (features.IsDense)
             {
                 NonFiniteScoringCheck.Check(features.GetValues(), _policy, _column);
@@ -61,9 +63,8 @@ internal sealed class RowScorer
             }
             else
             {
-                features.CopyTo(_input);
-                NonFiniteScoringCheck.Check(_input, _policy, _column);
-                _preprocessor.Apply(_input, _prepared);
+                NonFiniteScoringCheck.Check(features.GetIndices(), features.GetValues(), _policy, _column);
+                _preprocessor.ApplySparse(features.GetIndices(), features.GetValues(), _prepared);
             }
             _network.Predict(_prepared, _output, _scratch);
             return _output;

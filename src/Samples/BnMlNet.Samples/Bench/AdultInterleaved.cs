@@ -1,0 +1,63 @@
+using BnMlNet.Samples.Datasets;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace BnMlNet.Samples.Bench;
+
+/// <summary>
+/// The scoring ratios of goal 2 (issue 13) measured in alternation: each round times the BN-MLP's and FastTree's bulk
+/// Transform and PredictionEngine back to back, so both see the same machine state; the ratios are the medians of the
+/// per-round ratios (what a loaded machine can still compare).
+/// </summary>
+public static class AdultInterleaved
+{
+    /// <summary>Prints <c>interleaved_*</c> medians and <c>ratio_*</c> keys over <paramref name="rounds"/> rounds.</summary>
+    public static void Run(MLContext ml, ITransformer mlp, ITransformer fastTree, IDataView test, List<AdultRow> testRows, int rounds, BenchOutput o)
+    {
+        int n = testRows.Count;
+        var models = new[] { mlp, fastTree };
+        var engines = models.Select(m => ml.Model.CreatePredictionEngine<AdultRow, BinaryScore>(m)).ToArray();
+        var results = new[] { new BinaryScore(), new BinaryScore() };
+        var bulk = new List<double>[] { [], [] };
+        var latency = new List<double>[] { [], [] };
+        for (int round = 0; round < rounds; round++)
+        {
+            double warmup = round == 0 ? 1.5 : 0.2;
+            for (int m = 0; m < 2; m++)
+            {
+                var model = models[m];
+                bulk[m].Add(BenchOutput.BestRowsPerSecond(() => Consume(model.Transform(test)), n, passes: 2, minSeconds: 0.3, warmupSeconds: warmup));
+            }
+            for (int m = 0; m < 2; m++)
+            {
+                var engine = engines[m];
+                var result = results[m];
+                latency[m].Add(BenchOutput.MedianMicros(i => engine.Predict(testRows[i % n], ref result), 5000, 200, warmup));
+            }
+        }
+        o.Put("interleaved_rounds", rounds, "F0");
+        o.Put("interleaved_score_rows_per_second", BenchOutput.Median(bulk[0]), "F0");
+        o.Put("interleaved_fasttree_score_rows_per_second", BenchOutput.Median(bulk[1]), "F0");
+        o.Put("interleaved_single_row_latency_us", BenchOutput.Median(latency[0]), "F2");
+        o.Put("interleaved_fasttree_single_row_latency_us", BenchOutput.Median(latency[1]), "F2");
+        o.Put("ratio_bulk_rows_per_second_vs_fasttree", BenchOutput.Median(bulk[0].Zip(bulk[1], (a, b) => a / b)), "F2");
+        o.Put("ratio_latency_fasttree_over_ours", BenchOutput.Median(latency[0].Zip(latency[1], (a, b) => b / a)), "F2");
+    }
+
+    private static void Consume(IDataView scored)
+    {
+        var columns = new[] { scored.Schema["Score"], scored.Schema["Probability"], scored.Schema["PredictedLabel"] };
+        using var cursor = scored.GetRowCursor(columns);
+        var score = cursor.GetGetter<float>(columns[0]);
+        var probability = cursor.GetGetter<float>(columns[1]);
+        var label = cursor.GetGetter<bool>(columns[2]);
+        float a = 0, b = 0;
+        bool c = false;
+        while (cursor.MoveNext())
+        {
+            score(ref a);
+            probability(ref b);
+            label(ref c);
+        }
+    }
+}
