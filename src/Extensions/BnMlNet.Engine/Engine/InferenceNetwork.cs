@@ -10,7 +10,7 @@ namespace BnMlNet.Engine;
 /// the unfolded parameters stay readable in <see cref="Layers"/> and <see cref="InputBatchNorm"/>.
 /// Outputs are raw head values: logits for classification, the value for regression.
 /// </summary>
-public sealed class InferenceNetwork
+public sealed partial class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
@@ -37,6 +37,23 @@ public sealed class InferenceNetwork
     /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
     public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
         int ensembleSize, EnsembleCombination combination)
+        : this(layers, inputBatchNorm, leakyReluSlope, ensembleSize, combination, null)
+    {
+    }
+
+    /// <summary>
+    /// A network with a numerical embedding between the input batch norm (when any) and the first dense layer:
+    /// features → input batch norm → <paramref name="embedding"/> → layers. The input batch norm is then applied
+    /// on its own (it cannot fold through the embedding's cosines) and the dense layers are folded from layer 0.
+    /// </summary>
+    /// <param name="layers">The dense layers, input side first; layer 0 takes the embedding's output.</param>
+    /// <param name="inputBatchNorm">Batch norm on the raw features (before the embedding), or null.</param>
+    /// <param name="leakyReluSlope">LeakyReLU's negative-side slope.</param>
+    /// <param name="ensembleSize">Members k; must be 1 with an embedding.</param>
+    /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
+    /// <param name="embedding">The embedding, or null for none (the other constructors).</param>
+    public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
+        int ensembleSize, EnsembleCombination combination, PeriodicEmbeddingParameters? embedding)
     {
         SettingRules.EnsembleSize.Check(ensembleSize, nameof(ensembleSize));
         SettingRules.CheckDefined(combination, nameof(combination));
@@ -52,21 +69,31 @@ public sealed class InferenceNetwork
             if (p.Bias is not null) CheckFinite(p.Bias, $"Layer {l} bias");
             if (p.BatchNorm is not null) CheckBatchNorm(p.BatchNorm, $"Layer {l} batch norm");
         }
+        if (embedding is not null)
+        {
+            if (embedding.OutputSize != layers[0].InputSize)
+                throw new ArgumentException($"The embedding gives {embedding.OutputSize} values but layer 0 takes {layers[0].InputSize} inputs.", nameof(embedding));
+            if (ensembleSize != 1)
+                throw new ArgumentException($"An embedding cannot be combined with an ensemble of {ensembleSize} members.", nameof(embedding));
+        }
+        int rawInputSize = embedding?.InputSize ?? layers[0].InputSize;
         if (inputBatchNorm is not null)
         {
-            if (inputBatchNorm.Size != layers[0].InputSize)
-                throw new ArgumentException($"The input batch norm has {inputBatchNorm.Size} units but layer 0 takes {layers[0].InputSize} inputs.", nameof(inputBatchNorm));
+            if (inputBatchNorm.Size != rawInputSize)
+                throw new ArgumentException($"The input batch norm has {inputBatchNorm.Size} units but the network takes {rawInputSize} inputs.", nameof(inputBatchNorm));
             CheckBatchNorm(inputBatchNorm, "The input batch norm");
         }
         Layers = layers.ToArray();
         InputBatchNorm = inputBatchNorm;
         LeakyReluSlope = leakyReluSlope;
-        _folded = FoldedLayer.Fold(Layers, inputBatchNorm, out _outputAffine);
+        Embedding = embedding;
+        _inputAffine = embedding is not null && inputBatchNorm is not null ? InputAffine(inputBatchNorm) : null;
+        _folded = FoldedLayer.Fold(Layers, embedding is null ? inputBatchNorm : null, out _outputAffine);
         if (Layers[^1].OutputSize % ensembleSize != 0)
             throw new ArgumentException($"The last layer's {Layers[^1].OutputSize} outputs do not split into {ensembleSize} members.", nameof(ensembleSize));
         EnsembleSize = ensembleSize;
         Combination = combination;
-        _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
+        _maxWidth = Math.Max(Math.Max(InputSize, Layers[0].InputSize), Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
     }
 
@@ -102,7 +129,7 @@ public sealed class InferenceNetwork
     /// <summary>Slope used by <see cref="Activation.LeakyRelu"/> blocks.</summary>
     public float LeakyReluSlope { get; }
     /// <summary>Features per row.</summary>
-    public int InputSize => Layers[0].InputSize;
+    public int InputSize => Embedding?.InputSize ?? Layers[0].InputSize;
     /// <summary>Raw outputs per row.</summary>
     public int OutputSize => Layers[^1].OutputSize / EnsembleSize;
 
@@ -145,6 +172,11 @@ public sealed class InferenceNetwork
         for (int i = 0; i < guarded.Length; i++) guarded[i] = Math.Clamp(input[i], -InputGuard, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
+        if (Embedding is not null)
+        {
+            x = EmbedRows(guarded, rows, a);   // b → a
+            (next, other) = (b, a);
+        }
         foreach (var layer in _folded)
         {
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
@@ -231,6 +263,12 @@ public sealed class InferenceNetwork
         if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} outputs, got {output.Length}.", nameof(output));
         float[] x = features[..InputSize].ToArray();
         if (InputBatchNorm is not null) x = ApplyBatchNorm(InputBatchNorm, x);
+        if (Embedding is not null)
+        {
+            var e = new float[Embedding.OutputSize];
+            Embedding.Apply(x, e);
+            x = e;
+        }
         foreach (var p in Layers)
         {
             var z = new float[p.OutputSize];
