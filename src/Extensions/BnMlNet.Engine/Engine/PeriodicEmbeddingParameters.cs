@@ -11,6 +11,9 @@ namespace BnMlNet.Engine;
 /// </summary>
 public sealed class PeriodicEmbeddingParameters
 {
+    /// <summary>float(2π): every path (engine, ONNX export, PyTorch fixture) forms the angle as (TwoPi·c)·x in float.</summary>
+    public const float TwoPi = 6.2831855f;
+
     private readonly float[] _frequency, _weights, _bias;
     private readonly int[] _slots, _passThrough;
 

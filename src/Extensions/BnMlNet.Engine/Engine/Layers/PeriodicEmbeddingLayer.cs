@@ -8,8 +8,8 @@ namespace BnMlNet.Engine.Layers;
 /// </summary>
 internal static class PeriodicEmbeddingLayer
 {
-    /// <summary>2π in float, the constant every path (engine, ONNX, PyTorch fixture) multiplies the frequency by first.</summary>
-    public const float TwoPi = 6.2831855f;
+    /// <summary>float(2π), multiplied into the frequency first (<see cref="PeriodicEmbeddingParameters.TwoPi"/>).</summary>
+    public const float TwoPi = PeriodicEmbeddingParameters.TwoPi;
 
     /// <summary>
     /// One feature of one row: writes v [2k] and h [d] (post-ReLU). The one formula the batch passes and the frozen
