@@ -42,6 +42,8 @@ public sealed class EmbeddingScoringTests
 
         byte[] onnx = OnnxRunner.Export(ml, model, train);
         OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(onnx, testRows), $"{task} with the embedding");
+        using (BatchNormMlpOnnxExport.FoldBatchNormalization())
+            OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(OnnxRunner.Export(ml, model, train), testRows), $"folded {task} with the embedding");
         var ops = OnnxProtoReader.Read(onnx).Nodes.Select(n => n.OpType).ToHashSet();
         foreach (var op in new[] { "Cos", "Sin", "MatMul", "Relu" })
             Assert.Contains(op, ops, $"{op} in the exported graph");
