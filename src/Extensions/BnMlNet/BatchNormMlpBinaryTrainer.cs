@@ -30,6 +30,14 @@ public sealed class BatchNormMlpBinaryTrainer
         /// into the example weights in training and validation. Finite, &gt; 0. Default 1.
         /// </summary>
         public float WeightOfPositiveExamples = 1f;
+
+        /// <summary>
+        /// Label smoothing ε of the log-loss, as PyTorch's <c>CrossEntropyLoss(label_smoothing=ε)</c>: training fits the target
+        /// (1 − ε)·one-hot(label) + ε/K with K = 2 (the positive class's target is (1 − ε)·y + ε/2), which keeps the logits from growing without bound on separable data.
+        /// Training only: the validation loss, early stopping and the saved model's format are unchanged. In [0, 1);
+        /// 0 (the default) turns it off.
+        /// </summary>
+        public float LabelSmoothing;
     }
 
     internal BatchNormMlpBinaryTrainer(IHostEnvironment env, Options options)

@@ -1,5 +1,6 @@
 using BnMlNet.MlNet;
 using BnMlNet.MlNet.Onnx;
+using BnMlNet.MlNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -42,6 +43,13 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
         _host.CheckValue(outputNames, nameof(outputNames));
         _host.CheckNonEmpty(featureColumn, nameof(featureColumn));
         ctx.CheckOpSetVersion(MinimumOnnxOpSet, "BatchNormMlp (Erf, Gemm with C, BatchNormalization-9)");
+        // An ONNX graph cannot throw per row: exporting a throwing model would silently change what it does.
+        if (NonFiniteScoring != NonFiniteScoring.Impute && !BatchNormMlpOnnxExport.ImputesNonFiniteFeatures)
+            throw new InvalidOperationException(
+                $"This BatchNormMlp model (feature column '{featureColumn}') has {nameof(NonFiniteScoring)} = {NonFiniteScoring}: it throws " +
+                "on non-finite features, which an ONNX graph cannot do per row. To export it with the Impute rule instead (NaN " +
+                "imputed, ±∞ clipped), call ConvertToOnnx inside using (BatchNormMlpOnnxExport.ImputeNonFiniteFeatures()), and " +
+                "validate rows before ONNX Runtime scores them.");
 
         var graph = new OnnxGraphBuilder(ctx, OnnxPrefix);
         bool fold = BatchNormMlpOnnxExport.FoldsBatchNormalization;
@@ -78,7 +86,9 @@ public sealed partial class BatchNormMlpModelParameters : IBindableCanSaveOnnx, 
                 }
                 string logRate = graph.Scratch("LogRate");
                 NetworkOnnxEmitter.Emit(graph, Network, fold, featureColumn, logRate);
-                graph.Node("Exp", outputNames[0], logRate);   // Poisson's log link
+                string capped = graph.Scratch("CappedLogRate");   // Poisson's log link, capped as PoissonHead.Rate
+                graph.Node("Min", capped, logRate, graph.Constant("MaximumLogRate", PoissonHead.MaximumLogRate));
+                graph.Node("Exp", outputNames[0], capped);
                 return true;
         }
     }

@@ -30,9 +30,13 @@ public sealed partial class BatchNormMlpModelParameters
     private readonly IHost _host;
 
     internal BatchNormMlpModelParameters(IHostEnvironment env, ModelTask task, InferenceNetwork network, IReadOnlyList<EpochReport> history,
-        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false, string featureColumn = DefaultFeatureColumn)
+        FeaturePreprocessor? preprocessing = null, bool exponentialScore = false, string featureColumn = DefaultFeatureColumn,
+        NonFiniteScoring nonFiniteScoring = NonFiniteScoring.Impute)
     {
         FeatureColumn = featureColumn;
+        if (!Enum.IsDefined(nonFiniteScoring))
+            throw new ArgumentOutOfRangeException(nameof(nonFiniteScoring), nonFiniteScoring, $"{nameof(NonFiniteScoring)} {(int)nonFiniteScoring} is not one of {string.Join(", ", Enum.GetNames<NonFiniteScoring>())}.");
+        NonFiniteScoring = nonFiniteScoring;
         ExponentialScore = exponentialScore;
         if (exponentialScore && task != ModelTask.Regression)
             throw new ArgumentException($"Only a regression model can have an exponential score, not a {task} model.", nameof(exponentialScore));
@@ -55,7 +59,26 @@ public sealed partial class BatchNormMlpModelParameters
 
     /// <summary>The same model, naming <paramref name="featureColumn"/> in its scoring errors.</summary>
     internal BatchNormMlpModelParameters WithFeatureColumn(string featureColumn) => featureColumn == FeatureColumn ? this
-        : new(_host, Task, Network, TrainingHistory, Preprocessing, ExponentialScore, featureColumn);
+        : new(_host, Task, Network, TrainingHistory, Preprocessing, ExponentialScore, featureColumn, NonFiniteScoring);
+
+    /// <summary>
+    /// What scoring does with a NaN or ±∞ feature (<see cref="BatchNormMlpOptionsBase.NonFiniteScoring"/>): saved with
+    /// the model and honoured by Transform, PredictionEngine and <see cref="Predict"/>. Models saved before payload
+    /// format version 4 load as <see cref="NonFiniteScoring.Impute"/>, which is what they did.
+    /// </summary>
+    public NonFiniteScoring NonFiniteScoring { get; }
+
+    /// <summary>
+    /// The same trained model with another <see cref="NonFiniteScoring"/> policy (this instance is unchanged): every
+    /// weight and statistic is shared, so finite rows score bit for bit as before. Its <see cref="Predict"/> applies
+    /// the new policy, and saved with ML.NET's model writer it stores it. (ML.NET's prediction transformers cannot be
+    /// built over it from user code; to change the policy of a whole pipeline, retrain with the option.)
+    /// </summary>
+    /// <param name="policy">The policy the copy applies.</param>
+    /// <returns>This instance when the policy is already <paramref name="policy"/>, else a copy.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="policy"/> is not a defined value.</exception>
+    public BatchNormMlpModelParameters WithNonFiniteScoring(NonFiniteScoring policy) => policy == NonFiniteScoring ? this
+        : new(_host, Task, Network, TrainingHistory, Preprocessing, ExponentialScore, FeatureColumn, policy);
 
     /// <summary>
     /// What scoring applies before the network: the saved preprocessing, or for a model without one that has an input
@@ -114,12 +137,14 @@ public sealed partial class BatchNormMlpModelParameters
 
     /// <summary>
     /// The raw outputs of the network for one feature vector: the logit (binary), the K logits (multiclass) or the
-    /// value (regression). Allocates the result; for bulk scoring use the ML.NET transformer.
+    /// value (regression). Allocates the result; for bulk scoring use the ML.NET transformer. Non-finite features follow
+    /// <see cref="NonFiniteScoring"/>.
     /// </summary>
     public float[] Predict(ReadOnlySpan<float> features)
     {
         if (features.Length != FeatureCount)
             throw new ArgumentException($"The model expects {FeatureCount} features, got {features.Length}.", nameof(features));
+        NonFiniteScoringCheck.Check(features, NonFiniteScoring, FeatureColumn);
         var output = new float[OutputCount];
         if (ScoringPreprocessor is { } pre)
         {
@@ -135,7 +160,7 @@ public sealed partial class BatchNormMlpModelParameters
         return output;
     }
 
-    internal RowScorer CreateRowScorer() => new(Network, ScoringPreprocessor, ExponentialScore, FeatureColumn);
+    internal RowScorer CreateRowScorer() => new(Network, ScoringPreprocessor, ExponentialScore, FeatureColumn, NonFiniteScoring);
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "BNMLPMOD",
@@ -150,7 +175,7 @@ public sealed partial class BatchNormMlpModelParameters
         _host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
-        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory, Preprocessing, ExponentialScore));
+        ModelPayloadWriter.Write(ctx.Writer, new ModelPayload(Task, Network, TrainingHistory, Preprocessing, ExponentialScore, NonFiniteScoring));
     }
 
     private static BatchNormMlpModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -159,6 +184,7 @@ public sealed partial class BatchNormMlpModelParameters
         env.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel(GetVersionInfo());
         var payload = ModelPayloadReader.Read(ctx.Reader);
-        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History, payload.Preprocessor, payload.ExponentialScore);
+        return new BatchNormMlpModelParameters(env, payload.Task, payload.Network, payload.History, payload.Preprocessor, payload.ExponentialScore,
+            nonFiniteScoring: payload.NonFiniteScoring);
     }
 }

@@ -26,6 +26,14 @@ public sealed class BatchNormMlpMulticlassTrainer
         /// weighs every class 1.
         /// </summary>
         public float[]? ClassWeights;
+
+        /// <summary>
+        /// Label smoothing ε, as PyTorch's <c>CrossEntropyLoss(label_smoothing=ε)</c>: training fits the target
+        /// (1 − ε)·one-hot(label) + ε/K over the K classes, which keeps the logits from growing without bound on separable data.
+        /// Training only: the validation loss, early stopping and the saved model's format are unchanged. In [0, 1);
+        /// 0 (the default) turns it off.
+        /// </summary>
+        public float LabelSmoothing;
     }
 
     internal BatchNormMlpMulticlassTrainer(IHostEnvironment env, Options options)

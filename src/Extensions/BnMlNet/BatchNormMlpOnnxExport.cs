@@ -37,12 +37,33 @@ public static class BatchNormMlpOnnxExport
     /// <returns>The scope; disposing it restores the setting that was in force before.</returns>
     public static IDisposable FoldBatchNormalization(bool fold = true)
     {
-        var scope = new Scope(Fold.Value);
+        var scope = new Scope(Fold, Fold.Value);
         Fold.Value = fold;
         return scope;
     }
 
-    private sealed class Scope(bool previous) : IDisposable
+    private static readonly AsyncLocal<bool> Impute = new();
+
+    /// <summary>Whether exports in the current execution context write the Impute rule for models that throw on non-finite features. False by default.</summary>
+    public static bool ImputesNonFiniteFeatures => Impute.Value;
+
+    /// <summary>
+    /// Starts a scope in which the ONNX export of a model with <see cref="BatchNormMlpModelParameters.NonFiniteScoring"/>
+    /// other than <see cref="NonFiniteScoring.Impute"/> is allowed and writes the Impute rule (NaN imputed, ±∞ clipped,
+    /// as the in-process scorer does under Impute): an ONNX graph cannot throw per row. Outside such a scope that
+    /// export is refused with an <see cref="InvalidOperationException"/>, so the change of behaviour is never silent.
+    /// Validate rows before ONNX Runtime scores them if they must not hold NaN or ±∞.
+    /// </summary>
+    /// <param name="impute">True to allow the export with the Impute rule; false to refuse it (the default outside any scope).</param>
+    /// <returns>The scope; disposing it restores the setting that was in force before.</returns>
+    public static IDisposable ImputeNonFiniteFeatures(bool impute = true)
+    {
+        var scope = new Scope(Impute, Impute.Value);
+        Impute.Value = impute;
+        return scope;
+    }
+
+    private sealed class Scope(AsyncLocal<bool> setting, bool previous) : IDisposable
     {
         private bool _disposed;
 
@@ -50,7 +71,7 @@ public static class BatchNormMlpOnnxExport
         {
             if (_disposed) return;
             _disposed = true;
-            Fold.Value = previous;
+            setting.Value = previous;
         }
     }
 }

@@ -83,7 +83,8 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
-        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson);
+        return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson,
+            featureColumn: FeatureColumn.Name, nonFiniteScoring: TrainerOptions.NonFiniteScoring);
     }
 
     private ReadResult Read(IDataView data, IChannel ch, string which)

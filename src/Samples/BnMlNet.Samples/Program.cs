@@ -47,6 +47,7 @@ public static class Program
         ("export-onnx", typeof(ExportOnnxSettings)),
         ("bench", typeof(BnMlNet.Samples.Bench.BenchSettings)),
         ("bench tabular", typeof(BnMlNet.Samples.Bench.Tabular.TabularBenchSettings)),
+        ("bench threads", typeof(BnMlNet.Samples.Bench.Tabular.ThreadScalingSettings)),
     ];
 
     private static int RunInvariant(string[] args, TextWriter? output)

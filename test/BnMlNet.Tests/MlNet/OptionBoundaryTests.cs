@@ -56,6 +56,9 @@ public sealed class OptionBoundaryTests
         yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingFrequencies), 1, "in [1, 64]", (o, v) => o.EmbeddingFrequencies = v, max: 64);
         yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingDimension), 1, "in [1, 64]", (o, v) => o.EmbeddingDimension = v, max: 64);
         yield return Float(nameof(BatchNormMlpOptionsBase.EmbeddingSigma), 0, false, 100, true, "in (0, 100]", (o, v) => o.EmbeddingSigma = v);
+        // binary and multiclass only (the probes use binary options); the multiclass field shares the rule
+        yield return Float(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing), 0, true, 1, false, "in [0, 1)",
+            (o, v) => ((BatchNormMlpBinaryTrainer.Options)o).LabelSmoothing = v);
     }
 
     public static IEnumerable<object[]> SpecRows() => Specs().Select(s => new object[] { s });
@@ -147,8 +150,10 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
             nameof(BatchNormMlpOptionsBase.NumericEmbedding),
+            nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
         ];
-        var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name).ToHashSet();
+        var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
+            .Append(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing)).ToHashSet();   // the classification trainers' own numeric option
         var covered = Specs().Select(s => s.Option).Concat(notNumeric).ToHashSet();
         CollectionAssert.AreEquivalent(fields.Order().ToArray(), covered.Order().ToArray());
     }

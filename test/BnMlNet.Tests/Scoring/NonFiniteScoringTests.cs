@@ -13,12 +13,12 @@ namespace BnMlNet.Tests.Scoring;
 /// Issue 12: non-finite features at scoring. Models without preprocessing impute NaN with the input batch norm's
 /// running mean and clip ±∞ to ±4 running standard deviations, or throw naming the column and slot when they have
 /// no input batch norm; no finite input, ±float.MaxValue included, gives a non-finite output; Transform and
-/// PredictionEngine agree bit for bit.
+/// PredictionEngine agree bit for bit; a Poisson model's rate e^output is capped at e^80, so it stays finite too.
 /// </summary>
 [TestClass]
 public sealed class NonFiniteScoringTests
 {
-    public enum Kind { Binary, Multiclass, Regression }
+    public enum Kind { Binary, Multiclass, Regression, Poisson }
 
     private sealed class Output
     {
@@ -32,7 +32,9 @@ public sealed class NonFiniteScoringTests
 
     private static ITransformer Train(MLContext ml, Kind kind, bool preprocessing, bool inputBatchNorm, string column = "Features")
     {
-        var data = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(240, 1, scale: 5f));
+        var rows = ReliabilityData.Rows(240, 1, scale: 5f);
+        if (kind == Kind.Poisson) foreach (var r in rows) r.Target = MathF.Round(MathF.Abs(r.Target));   // counts
+        var data = ml.Data.LoadFromEnumerable(rows);
         T Configure<T>(T o) where T : BatchNormMlpOptionsBase
         {
             if (!preprocessing) RecipeOff.Apply(o);
@@ -50,6 +52,8 @@ public sealed class NonFiniteScoringTests
             Kind.Binary => copy.Append(ml.BinaryClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpBinaryTrainer.Options { LabelColumnName = nameof(VectorRow.Label) }))),
             Kind.Multiclass => copy.Append(ml.Transforms.Conversion.MapValueToKey("Key", nameof(VectorRow.Class)))
                 .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpMulticlassTrainer.Options { LabelColumnName = "Key" }))),
+            Kind.Poisson => copy.Append(ml.Regression.Trainers.BatchNormMlp(Configure(new BatchNormMlpRegressionTrainer.Options
+                { LabelColumnName = nameof(VectorRow.Target), Loss = RegressionLoss.Poisson }))),
             _ => copy.Append(ml.Regression.Trainers.BatchNormMlp(Configure(new BatchNormMlpRegressionTrainer.Options { LabelColumnName = nameof(VectorRow.Target) }))),
         };
         return pipeline.Fit(data);
@@ -157,6 +161,8 @@ public sealed class NonFiniteScoringTests
     [DataRow(Kind.Binary, false)]
     [DataRow(Kind.Multiclass, false)]
     [DataRow(Kind.Regression, false)]
+    [DataRow(Kind.Poisson, true)]
+    [DataRow(Kind.Poisson, false)]
     public void FuzzedRowsScoreFinitelyAndIdenticallyThroughTransformAndPredictionEngine(Kind kind, bool preprocessing)
     {
         var ml = new MLContext(1);
@@ -192,6 +198,8 @@ public sealed class NonFiniteScoringTests
             CollectionAssert.AreEqual(transform[r].Select(BitConverter.SingleToInt32Bits).ToArray(),
                 engine[r].Select(BitConverter.SingleToInt32Bits).ToArray(), $"{what}: Transform and PredictionEngine differ");
         }
+        if (kind == Kind.Poisson && !preprocessing)   // the rows at ±float.MaxValue reach the log-rate cap (e^output was +∞ before it)
+            Assert.IsTrue(transform.Any(s => s[0] == MathF.Exp(80f)), "no fuzzed row reached the Poisson log-rate cap e^80");
     }
 
     [TestMethod]

@@ -37,6 +37,8 @@ public sealed class TrainingSession
         ArgumentNullException.ThrowIfNull(train);
         spec.Validate(loss);
         settings.Validate();
+        if (settings.LabelSmoothing != 0 && LossFunction.IsRegression(loss))
+            throw new ArgumentException($"{nameof(TrainingSettings.LabelSmoothing)} applies to the classification heads only, not to {loss}.", nameof(settings));
         if (train.FeatureCount != spec.InputSize)
             throw new ArgumentException($"The training data has {train.FeatureCount} features, the network takes {spec.InputSize}.", nameof(train));
         Spec = spec;
@@ -46,7 +48,7 @@ public sealed class TrainingSession
         _network = spec.EnsembleSize == 1
             ? new TrainableNetwork(spec, (ulong)(long)_settings.Seed, _settings.BatchNormEpsilon, _settings.BatchNormMomentum, _settings.Threads)
             : Ensembles.EnsembleTraining.CreateNetwork(spec, loss, _settings);
-        _ensembleLoss = spec.EnsembleSize == 1 ? null : new Ensembles.EnsembleLoss(loss, spec.EnsembleSize, spec.OutputSize);
+        _ensembleLoss = spec.EnsembleSize == 1 ? null : new Ensembles.EnsembleLoss(loss, spec.EnsembleSize, spec.OutputSize, _settings.LabelSmoothing);
         int length = _network.Parameters.Length;
         _optimizer = _settings.Optimizer switch
         {
@@ -163,9 +165,9 @@ public sealed class TrainingSession
         double loss, weightSum;
         if (_ensembleLoss is null)
         {
-            loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out weightSum);
+            loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out weightSum, _settings.LabelSmoothing);
             if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
-            LossFunction.Backward(Loss, _dOutputs, outputs, batch.LabelSpan, batch.WeightSpan, rows, k);
+            LossFunction.Backward(Loss, _dOutputs, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, _settings.LabelSmoothing);
         }
         else
         {

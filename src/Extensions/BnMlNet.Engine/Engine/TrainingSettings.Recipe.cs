@@ -34,10 +34,20 @@ public sealed partial class TrainingSettings
     /// <summary>Binary: weigh the positive class by (Σ w of negatives)/(Σ w of positives) of the training rows. Default false.</summary>
     public bool BalanceClasses { get; set; }
 
+    /// <summary>
+    /// Label smoothing ε for the classification heads, as PyTorch's <c>CrossEntropyLoss(label_smoothing=ε)</c>: the
+    /// training target is (1 − ε)·one-hot(y) + ε/K over the K classes (binary: K = 2, so the target of the positive
+    /// class is (1 − ε)·y + ε/2). Only the training loss and its gradient change; the validation loss (and so early
+    /// stopping and the best epoch) stays the plain log-loss. In [0, 1); 0 (the default) turns it off. A regression
+    /// head refuses ε &gt; 0.
+    /// </summary>
+    public float LabelSmoothing { get; set; }
+
     private void ValidateRecipe()
     {
         Preprocessing?.Validate();
         SettingRules.ValidationFraction.Check(ValidationFraction, nameof(ValidationFraction));
+        SettingRules.LabelSmoothing.Check(LabelSmoothing, nameof(LabelSmoothing));
         if (ClassWeights is { } cw) SettingRules.CheckClassWeights(cw, nameof(ClassWeights));
         if (BalanceClasses && ClassWeights is not null)
             throw new ArgumentException($"{nameof(BalanceClasses)} sets the class weights from the data; it cannot be combined with {nameof(ClassWeights)}.", nameof(BalanceClasses));

@@ -6,7 +6,7 @@ namespace BnMlNet.Engine.Ensembles;
 /// The training loss of an ensemble: each member's own loss on its C outputs, summed, so each member gets exactly the
 /// gradient it would get alone. The value reported is the members' mean loss (comparable with one network's).
 /// </summary>
-internal sealed class EnsembleLoss(LossKind loss, int members, int outputs)
+internal sealed class EnsembleLoss(LossKind loss, int members, int outputs, float smoothing = 0)
 {
     private float[] _member = [], _dMember = [];
 
@@ -23,10 +23,10 @@ internal sealed class EnsembleLoss(LossKind loss, int members, int outputs)
         for (int m = 0; m < members; m++)
         {
             for (int r = 0; r < rows; r++) wide.Slice(r * width + m * outputs, outputs).CopyTo(x.Slice(r * outputs, outputs));
-            double l = LossFunction.Forward(loss, x, labels, weights, rows, outputs, out weightSum);
+            double l = LossFunction.Forward(loss, x, labels, weights, rows, outputs, out weightSum, smoothing);
             if (!double.IsFinite(l)) return l;
             total += l;
-            LossFunction.Backward(loss, dx, x, labels, weights, rows, outputs);
+            LossFunction.Backward(loss, dx, x, labels, weights, rows, outputs, smoothing);
             for (int r = 0; r < rows; r++) dx.Slice(r * outputs, outputs).CopyTo(dOutputs.Slice(r * width + m * outputs, outputs));
         }
         return total / members;

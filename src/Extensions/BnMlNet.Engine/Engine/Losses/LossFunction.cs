@@ -3,12 +3,12 @@ namespace BnMlNet.Engine.Losses;
 /// <summary>Dispatch from <see cref="LossKind"/> to the loss pair, plus the validation metric of each head.</summary>
 internal static class LossFunction
 {
-    /// <summary>The (weighted) mean loss of a batch of raw outputs [B×K].</summary>
+    /// <summary>The (weighted) mean loss of a batch of raw outputs [B×K]; <paramref name="smoothing"/> is the classification heads' label smoothing ε (0 = off).</summary>
     public static double Forward(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels,
-        ReadOnlySpan<float> weights, int batch, int outputSize, out double weightSum) => kind switch
+        ReadOnlySpan<float> weights, int batch, int outputSize, out double weightSum, float smoothing = 0) => kind switch
     {
-        LossKind.BinaryLogLoss => BinaryLogLoss.Forward(outputs, labels, weights, batch, out weightSum),
-        LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy.Forward(outputs, labels, weights, batch, outputSize, out weightSum),
+        LossKind.BinaryLogLoss => BinaryLogLoss.Forward(outputs, labels, weights, batch, out weightSum, smoothing),
+        LossKind.SoftmaxCrossEntropy => SoftmaxCrossEntropy.Forward(outputs, labels, weights, batch, outputSize, out weightSum, smoothing),
         LossKind.SquaredError => SquaredError.Forward(outputs, labels, weights, batch, out weightSum),
         LossKind.Poisson => PoissonLoss.Forward(outputs, labels, weights, batch, out weightSum),
         LossKind.Huber => HuberLoss.Forward(outputs, labels, weights, batch, out weightSum),
@@ -17,12 +17,12 @@ internal static class LossFunction
 
     /// <summary>∂L/∂outputs for the (weighted) mean loss.</summary>
     public static void Backward(LossKind kind, Span<float> dOutputs, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels,
-        ReadOnlySpan<float> weights, int batch, int outputSize)
+        ReadOnlySpan<float> weights, int batch, int outputSize, float smoothing = 0)
     {
         switch (kind)
         {
-            case LossKind.BinaryLogLoss: BinaryLogLoss.Backward(dOutputs, outputs, labels, weights, batch); break;
-            case LossKind.SoftmaxCrossEntropy: SoftmaxCrossEntropy.Backward(dOutputs, outputs, labels, weights, batch, outputSize); break;
+            case LossKind.BinaryLogLoss: BinaryLogLoss.Backward(dOutputs, outputs, labels, weights, batch, smoothing); break;
+            case LossKind.SoftmaxCrossEntropy: SoftmaxCrossEntropy.Backward(dOutputs, outputs, labels, weights, batch, outputSize, smoothing); break;
             case LossKind.SquaredError: SquaredError.Backward(dOutputs, outputs, labels, weights, batch); break;
             case LossKind.Poisson: PoissonLoss.Backward(dOutputs, outputs, labels, weights, batch); break;
             case LossKind.Huber: HuberLoss.Backward(dOutputs, outputs, labels, weights, batch); break;

@@ -3,12 +3,14 @@ namespace BnMlNet.Engine.Losses;
 /// <summary>
 /// Softmax cross-entropy on K logits per row with the class index y: l = log Σⱼ e^(zⱼ) − z_y,
 /// with the log-sum-exp shifted by max z for stability. ∂l/∂zⱼ = softmax(z)ⱼ − [j = y].
+/// With label smoothing ε (as PyTorch's CrossEntropyLoss(label_smoothing=ε)) the target is qⱼ = (1 − ε)·[j = y] + ε/K:
+/// l = −Σⱼ qⱼ·log softmax(z)ⱼ = log Σⱼ e^(zⱼ) − (1 − ε)·z_y − (ε/K)·Σⱼ zⱼ, and ∂l/∂zⱼ = softmax(z)ⱼ − qⱼ.
 /// </summary>
 internal static class SoftmaxCrossEntropy
 {
     /// <summary>The (weighted) mean loss over the batch; <paramref name="weightSum"/> receives Σ w.</summary>
     public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights,
-        int batch, int classes, out double weightSum)
+        int batch, int classes, out double weightSum, float smoothing = 0)
     {
         weightSum = LossReduction.WeightSum(weights, batch);
         if (weightSum <= 0) return 0;
@@ -17,7 +19,14 @@ internal static class SoftmaxCrossEntropy
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             int y = ClassIndex(labels[i], classes, i);
-            double l = HeadFunctions.LogSumExp(z) - z[y];
+            double l;
+            if (smoothing == 0) l = HeadFunctions.LogSumExp(z) - z[y];
+            else
+            {
+                double sum = 0;
+                foreach (float v in z) sum += v;
+                l = HeadFunctions.LogSumExp(z) - (1.0 - smoothing) * z[y] - smoothing / classes * sum;
+            }
             total += weights.IsEmpty ? l : weights[i] * l;
         }
         return total / weightSum;
@@ -25,7 +34,7 @@ internal static class SoftmaxCrossEntropy
 
     /// <summary>∂L/∂zᵢⱼ = (wᵢ/Σw)·(softmax(zᵢ)ⱼ − [j = yᵢ]).</summary>
     public static void Backward(Span<float> dLogits, ReadOnlySpan<float> logits, ReadOnlySpan<float> labels,
-        ReadOnlySpan<float> weights, int batch, int classes)
+        ReadOnlySpan<float> weights, int batch, int classes, float smoothing = 0)
     {
         double weightSum = LossReduction.WeightSum(weights, batch);
         for (int i = 0; i < batch; i++)
@@ -35,8 +44,15 @@ internal static class SoftmaxCrossEntropy
             int y = ClassIndex(labels[i], classes, i);
             double lse = HeadFunctions.LogSumExp(z);
             float scale = LossReduction.RowScale(weights, i, weightSum);
+            if (smoothing == 0)
+            {
+                for (int j = 0; j < classes; j++)
+                    d[j] = scale * (float)(Math.Exp(z[j] - lse) - (j == y ? 1.0 : 0.0));
+                continue;
+            }
+            double off = smoothing / (double)classes, on = 1.0 - smoothing + off;
             for (int j = 0; j < classes; j++)
-                d[j] = scale * (float)(Math.Exp(z[j] - lse) - (j == y ? 1.0 : 0.0));
+                d[j] = scale * (float)(Math.Exp(z[j] - lse) - (j == y ? on : off));
         }
     }
 

@@ -83,15 +83,18 @@ internal static class ModelPayloadReader
             bool exponentialScore = version >= 2 && r.ReadBoolean();
             if (exponentialScore && task != ModelTask.Regression) throw Damaged($"a {task} model cannot have an exponential score");
             int ensembleSize = version >= 3 ? r.ReadInt32() : 1;
-            if (version >= 3 && !SettingRules.EnsembleSize.Contains(ensembleSize)) throw Damaged($"ensemble size {ensembleSize} is out of range");
+            if (version >= 3 && (!SettingRules.EnsembleSize.Contains(ensembleSize) || (version == 3 && ensembleSize < 2)))
+                throw Damaged($"ensemble size {ensembleSize} is out of range");
+            var nonFiniteScoring = version >= 4 ? ReadEnum<NonFiniteScoring>(r, "non-finite scoring policy") : NonFiniteScoring.Impute;
+            var embedding = version >= 5 ? EmbeddingPayload.Read(r, Damaged) : null;
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
 
-            var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore));
+            var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore), embedding);
             if (network.InputSize != inputSize || network.Layers[^1].OutputSize != outputSize)
                 throw Damaged($"the declared shape {inputSize}→{outputSize} contradicts the layers ({network.InputSize}→{network.Layers[^1].OutputSize})");
             if (preprocessor is not null && preprocessor.OutputSize != network.InputSize)
                 throw Damaged($"the preprocessing gives {preprocessor.OutputSize} values but the network takes {network.InputSize}");
-            return new ModelPayload(task, network, history, preprocessor, exponentialScore);
+            return new ModelPayload(task, network, history, preprocessor, exponentialScore, nonFiniteScoring);
         }
         catch (EndOfStreamException) { throw Damaged("it ends early (truncated)"); }
         catch (DecoderFallbackException) { throw Damaged("a text field is not valid UTF-8"); }

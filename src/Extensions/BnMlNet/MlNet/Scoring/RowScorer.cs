@@ -21,9 +21,13 @@ internal sealed class RowScorer
 
     private readonly string _column;
 
-    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false, string column = "Features")
+    private readonly NonFiniteScoring _policy;
+
+    public RowScorer(InferenceNetwork network, FeaturePreprocessor? preprocessor = null, bool exponential = false, string column = "Features",
+        NonFiniteScoring policy = NonFiniteScoring.Impute)
     {
         _column = column;
+        _policy = policy;
         _exponential = exponential;
         _network = network;
         _preprocessor = preprocessor;
@@ -33,12 +37,12 @@ internal sealed class RowScorer
         _output = new float[network.OutputSize];
     }
 
-    /// <summary>The head outputs for one row: logits, or the regression value (e^output under Poisson's log link).</summary>
+    /// <summary>The head outputs for one row: logits, or the regression value (e^output under Poisson's log link, see <see cref="PoissonHead"/>).</summary>
     public ReadOnlySpan<float> Score(in VBuffer<float> features)
     {
         var raw = Raw(in features);
         if (!_exponential) return raw;
-        _output[0] = MathF.Exp(raw[0]);
+        _output[0] = PoissonHead.Rate(raw[0]);
         return _output;
     }
 
@@ -50,20 +54,31 @@ internal sealed class RowScorer
                 "Score data prepared by the same pipeline as the training data.");
         if (_preprocessor is not null)
         {
-            if (features.IsDense) _preprocessor.Apply(features.GetValues(), _prepared);
-            else { features.CopyTo(_input); _preprocessor.Apply(_input, _prepared); }
+            if (features.IsDense)
+            {
+                NonFiniteScoringCheck.Check(features.GetValues(), _policy, _column);
+                _preprocessor.Apply(features.GetValues(), _prepared);
+            }
+            else
+            {
+                features.CopyTo(_input);
+                NonFiniteScoringCheck.Check(_input, _policy, _column);
+                _preprocessor.Apply(_input, _prepared);
+            }
             _network.Predict(_prepared, _output, _scratch);
             return _output;
         }
         // No preprocessing and no input batch norm: nothing to impute with, so a non-finite feature is an error.
         if (features.IsDense)
         {
+            NonFiniteScoringCheck.Check(features.GetValues(), _policy, _column);
             CheckFinite(features.GetValues(), _column);
             // Dense rows (the usual case) are scored in place: no copy on the single-row path.
             _network.Predict(features.GetValues(), _output, _scratch);
             return _output;
         }
         features.CopyTo(_input);   // sparse rows are densified into the scorer's own buffer
+        NonFiniteScoringCheck.Check(_input, _policy, _column);
         CheckFinite(_input, _column);
         _network.Predict(_input, _output, _scratch);
         return _output;

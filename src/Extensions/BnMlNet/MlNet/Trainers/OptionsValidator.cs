@@ -50,6 +50,9 @@ internal static class OptionsValidator
         SettingRules.EarlyStoppingPatience.Check(o.EarlyStoppingPatience, nameof(o.EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
         MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
+        SettingRules.CheckDefined(o.NonFiniteScoring, nameof(o.NonFiniteScoring));
+        if (o is BatchNormMlpBinaryTrainer.Options b) SettingRules.LabelSmoothing.Check(b.LabelSmoothing, nameof(b.LabelSmoothing));
+        if (o is BatchNormMlpMulticlassTrainer.Options m) SettingRules.LabelSmoothing.Check(m.LabelSmoothing, nameof(m.LabelSmoothing));
         RecipeSettings.Validate(o);
     }
 

@@ -16,10 +16,12 @@ internal static class RecipeSettings
         {
             case BatchNormMlpBinaryTrainer.Options b:
                 s.BalanceClasses = b.UnbalancedSets;
+                s.LabelSmoothing = b.LabelSmoothing;
                 if (b.WeightOfPositiveExamples != 1f) s.ClassWeights = [1f, b.WeightOfPositiveExamples];
                 break;
-            case BatchNormMlpMulticlassTrainer.Options m when m.ClassWeights is { } cw:
-                s.ClassWeights = cw.ToArray();
+            case BatchNormMlpMulticlassTrainer.Options m:
+                if (m.ClassWeights is { } cw) s.ClassWeights = cw.ToArray();
+                s.LabelSmoothing = m.LabelSmoothing;
                 break;
         }
         s.Preprocessing = KeepsNonFinite(o) || o.NumericScaling != NumericScaling.None ? new PreprocessingSettings(o.NumericScaling, MaximumSampleValues: SampleValues(o)) : null;
