@@ -6,12 +6,16 @@ using Microsoft.ML;
 // The quick checks behind the tabular recipe's defaults (docs/tabular-recipe.md quotes their output): each
 // configuration of one round on the named datasets of the development suite, seed 1, one thread; prints a Markdown
 // table (metric: AUC, micro-accuracy or R² on each dataset's fixed test split; "ep" = epochs run).
-// Usage: dotnet run -c Release --project tools/RecipeEvidence -- ROUND DIRECTORY DATASET[,DATASET...]
+// Usage: dotnet run -c Release --project tools/RecipeEvidence -- ROUND DIRECTORY DATASET[,DATASET...] [REPEATS]
 //        e.g. ... -- 3 ../shared/datasets/tabular arrests,chile_vote
-if (args.Length != 3 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int round) || round is < 1 or > 5
-    || !Directory.Exists(args[1]))
+// Round 6 (the numerical embedding) also prints the seconds per epoch (the epoch log's own clock, so the hold-out's
+// evaluation is included): with REPEATS > 1 the configurations run interleaved REPEATS times and the median is shown
+// (the metric must come out the same each time: training is deterministic).
+int repeats = 1;
+if (args.Length is not (3 or 4) || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int round) || round is < 1 or > 6
+    || !Directory.Exists(args[1]) || (args.Length == 4 && (!int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out repeats) || repeats < 1)))
 {
-    Console.Error.WriteLine("Usage: RecipeEvidence ROUND(1-5) DIRECTORY DATASET[,DATASET...]   (DIRECTORY: the development suite, with manifest.tsv)");
+    Console.Error.WriteLine("Usage: RecipeEvidence ROUND(1-6) DIRECTORY DATASET[,DATASET...] [REPEATS]   (DIRECTORY: the development suite, with manifest.tsv)");
     return 2;
 }
 var configurations = Rounds.Get(round);
@@ -29,10 +33,17 @@ foreach (var d in suite)
 {
     var ml = new MLContext(seed: 1);
     var (train, test) = d.Load(ml, args[1]);
-    var cells = configurations.Select(c =>
+    var runs = configurations.Select(_ => new List<(double Score, int Epochs, double Seconds)>()).ToArray();
+    for (int rep = 0; rep < repeats; rep++)
+        for (int c = 0; c < configurations.Length; c++)
+            runs[c].Add(d.Score(ml, train, test, configurations[c].Configure));
+    var cells = runs.Select(r =>
     {
-        var (score, epochs) = d.Score(ml, train, test, c.Configure);
-        return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep)");
+        var (score, epochs, _) = r[0];
+        if (r.Any(x => x.Score != score || x.Epochs != epochs)) throw new InvalidOperationException($"{d.Name}: a repeat gave another model");
+        if (round < 6) return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep)");
+        double perEpoch = r.Select(x => x.Seconds / x.Epochs).Order().ElementAt(r.Count / 2);
+        return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep, {perEpoch:F3} s/ep)");
     });
     Console.WriteLine($"| {d.Name} | {d.Task} | {string.Join(" | ", cells)} |");
 }
@@ -43,7 +54,7 @@ internal static class Rounds
 {
     public static (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Get(int round) => round switch
     {
-        1 => Round1, 2 => Round2, 3 => Round3, 4 => Round4, _ => Round5,
+        1 => Round1, 2 => Round2, 3 => Round3, 4 => Round4, 5 => Round5, _ => Round6,
     };
 
     private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round1 =
@@ -82,6 +93,13 @@ internal static class Rounds
     [
         ("defaults (β₂ 0.999)", o => o.AdamBeta2 = 0.999f),
         ("β₂ 0.95", o => o.AdamBeta2 = 0.95f),
+    ];
+
+    /// <summary>The periodic numerical embedding (16 frequencies, 8 dims, σ 0.1: the anchor recipe's) on top of the defaults.</summary>
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round6 =
+    [
+        ("defaults (no embedding)", o => o.NumericEmbedding = NumericEmbedding.None),
+        ("+ periodic embedding", o => o.NumericEmbedding = NumericEmbedding.Periodic),
     ];
 
     private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round4 =

@@ -102,6 +102,12 @@ public sealed partial class BatchNormMlpModelParameters
     public BatchNormParameters? InputBatchNorm => Network.InputBatchNorm;
 
     /// <summary>
+    /// The learned numerical embedding between the input batch norm and the first layer (see
+    /// <see cref="BatchNormMlpOptionsBase.NumericEmbedding"/>), or null when the model has none.
+    /// </summary>
+    public PeriodicEmbeddingParameters? Embedding => Network.Embedding;
+
+    /// <summary>
     /// The preprocessing the model applies to the features before its first layer (imputation with missing indicators,
     /// robust scaling and smooth clipping), learned from the training data; null for a model without one (every model
     /// saved in format version 1). Its outputs are the network's inputs.

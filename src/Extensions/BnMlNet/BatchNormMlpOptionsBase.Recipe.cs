@@ -47,4 +47,28 @@ public abstract partial class BatchNormMlpOptionsBase
     /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32].
     /// </summary>
     public int EnsembleSize = RecipeDefaults.EnsembleSize;
+
+    /// <summary>
+    /// A learned per-feature embedding of the numeric inputs before the first hidden layer.
+    /// <see cref="BnMlNet.NumericEmbedding.Periodic"/> (PLR, Gorishniy et al. 2022): each embedded feature x becomes
+    /// ReLU(W·[cos(2π·c·x), sin(2π·c·x)] + b) ∈ ℝ^<see cref="EmbeddingDimension"/>, with
+    /// <see cref="EmbeddingFrequencies"/> learned frequencies c (initialized from N(0, <see cref="EmbeddingSigma"/>²)),
+    /// applied after <see cref="NumericScaling"/> and the input batch norm. Only slots with more than two distinct
+    /// values in the training rows are embedded: one-hot slots, missing indicators and other 0/1 flags pass through.
+    /// Carried in the model and applied by Transform, PredictionEngine and the ONNX export alike.
+    /// <see cref="BnMlNet.NumericEmbedding.None"/> (the default) turns it off. Not combined with <see cref="EnsembleSize"/> &gt; 1.
+    /// </summary>
+    public NumericEmbedding NumericEmbedding = RecipeDefaults.NumericEmbedding;
+
+    /// <summary>Frequencies k per embedded feature (each adds a cosine and a sine), an integer in [1, 64]. Default 16.</summary>
+    public int EmbeddingFrequencies = RecipeDefaults.EmbeddingFrequencies;
+
+    /// <summary>Output dimensions d per embedded feature (the first layer's input grows by d per feature), an integer in [1, 64]. Default 8.</summary>
+    public int EmbeddingDimension = RecipeDefaults.EmbeddingDimension;
+
+    /// <summary>
+    /// Standard deviation σ of the initial frequencies c ~ N(0, σ²), in (0, 100]. Default 0.1 (for robust-scaled
+    /// inputs; larger σ starts from higher frequencies, i.e. a more wiggly function of each feature).
+    /// </summary>
+    public float EmbeddingSigma = RecipeDefaults.EmbeddingSigma;
 }

@@ -175,6 +175,9 @@ public sealed partial class ProjectBoundaryTests
             "BnMlNet.Engine.Preprocessing.PreprocessingSettings", "BnMlNet.Engine.Preprocessing.PreprocessorFitter",
             // ensembles (issue 11, piece 10): how a wide network's members combine
             "BnMlNet.Engine.EnsembleCombination",
+            // numerical embeddings (issue 11, piece 4)
+            "BnMlNet.NumericEmbedding", "BnMlNet.Engine.NumericEmbeddingSettings", "BnMlNet.Engine.PeriodicEmbeddingParameters",
+            "BnMlNet.Engine.Preprocessing.EmbeddedSlotSelector",
         ];
         var exported = typeof(NetworkTrainer).Assembly.GetExportedTypes().Select(t => t.FullName!).Order().ToArray();
         CollectionAssert.AreEqual(documented.Order().ToArray(), exported, string.Join(", ", exported));

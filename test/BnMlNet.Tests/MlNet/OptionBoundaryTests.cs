@@ -53,6 +53,9 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingMinDelta), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.EarlyStoppingMinDelta = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.ValidationFraction), 0, true, 1, false, "in [0, 1)", (o, v) => o.ValidationFraction = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.AdamBeta2), 0, true, 1, false, "in [0, 1)", (o, v) => o.AdamBeta2 = v);
+        yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingFrequencies), 1, "in [1, 64]", (o, v) => o.EmbeddingFrequencies = v, max: 64);
+        yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingDimension), 1, "in [1, 64]", (o, v) => o.EmbeddingDimension = v, max: 64);
+        yield return Float(nameof(BatchNormMlpOptionsBase.EmbeddingSigma), 0, false, 100, true, "in (0, 100]", (o, v) => o.EmbeddingSigma = v);
         // binary and multiclass only (the probes use binary options); the multiclass field shares the rule
         yield return Float(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing), 0, true, 1, false, "in [0, 1)",
             (o, v) => ((BatchNormMlpBinaryTrainer.Options)o).LabelSmoothing = v);
@@ -146,6 +149,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.RestoreBestModel), nameof(BatchNormMlpOptionsBase.CancellationToken),
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
+            nameof(BatchNormMlpOptionsBase.NumericEmbedding),
             nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
@@ -161,6 +165,7 @@ public sealed class OptionBoundaryTests
     [DataRow(nameof(BatchNormMlpOptionsBase.LearningRateSchedule))]
     [DataRow(nameof(BatchNormMlpOptionsBase.RunningStatistics))]
     [DataRow(nameof(BatchNormMlpOptionsBase.NumericScaling))]
+    [DataRow(nameof(BatchNormMlpOptionsBase.NumericEmbedding))]
     public void EnumOptionsAcceptEveryMemberAndRejectJustPastTheEnds(string option)
     {
         var field = typeof(BatchNormMlpOptionsBase).GetField(option)!;

@@ -53,7 +53,8 @@ internal static class OnnxTestData
     /// <summary>The network settings a test varies; the rest is fixed and tiny.</summary>
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
-        int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false)
+        int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
+        NumericEmbedding Embedding = NumericEmbedding.None)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -72,6 +73,9 @@ internal static class OnnxTestData
         o.BatchNormPlacement = net.Placement;
         o.LeakyReluSlope = net.LeakyReluSlope;
         o.EnsembleSize = net.EnsembleSize;
+        o.NumericEmbedding = net.Embedding;
+        o.EmbeddingFrequencies = 5;
+        o.EmbeddingDimension = 3;
         o.NonFiniteScoring = net.Policy;
         if (net.Poisson && o is BatchNormMlpRegressionTrainer.Options r) r.Loss = RegressionLoss.Poisson;
         return o;

@@ -37,7 +37,7 @@ public sealed record DevSuite(string Name, string Task, string[] Numeric, string
     }
 
     /// <summary>AUC (binary), micro-accuracy (multiclass) or R² (regression) of <paramref name="configure"/>'s trainer on the test split.</summary>
-    public (double Score, int Epochs) Score(MLContext ml, IDataView train, IDataView test, Action<BatchNormMlpOptionsBase> configure)
+    public (double Score, int Epochs, double Seconds) Score(MLContext ml, IDataView train, IDataView test, Action<BatchNormMlpOptionsBase> configure)
     {
         switch (Task)
         {
@@ -46,21 +46,21 @@ public sealed record DevSuite(string Name, string Task, string[] Numeric, string
                 var o = new BatchNormMlpBinaryTrainer.Options { Seed = 1, NumberOfThreads = 1 };
                 configure(o);
                 var m = ml.BinaryClassification.Trainers.BatchNormMlp(o).Fit(train);
-                return (ml.BinaryClassification.Evaluate(m.Transform(test)).AreaUnderRocCurve, m.Model.TrainingHistory.Count);
+                return (ml.BinaryClassification.Evaluate(m.Transform(test)).AreaUnderRocCurve, m.Model.TrainingHistory.Count, m.Model.TrainingHistory.Sum(e => e.Seconds));
             }
             case "multiclass":
             {
                 var o = new BatchNormMlpMulticlassTrainer.Options { Seed = 1, NumberOfThreads = 1 };
                 configure(o);
                 var m = ml.MulticlassClassification.Trainers.BatchNormMlp(o).Fit(train);
-                return (ml.MulticlassClassification.Evaluate(m.Transform(test)).MicroAccuracy, m.Model.TrainingHistory.Count);
+                return (ml.MulticlassClassification.Evaluate(m.Transform(test)).MicroAccuracy, m.Model.TrainingHistory.Count, m.Model.TrainingHistory.Sum(e => e.Seconds));
             }
             default:
             {
                 var o = new BatchNormMlpRegressionTrainer.Options { Seed = 1, NumberOfThreads = 1 };
                 configure(o);
                 var m = ml.Regression.Trainers.BatchNormMlp(o).Fit(train);
-                return (ml.Regression.Evaluate(m.Transform(test)).RSquared, m.Model.TrainingHistory.Count);
+                return (ml.Regression.Evaluate(m.Transform(test)).RSquared, m.Model.TrainingHistory.Count, m.Model.TrainingHistory.Sum(e => e.Seconds));
             }
         }
     }

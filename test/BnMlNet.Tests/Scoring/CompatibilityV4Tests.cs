@@ -139,8 +139,8 @@ public sealed class CompatibilityV4Tests
             "The BatchNormMlp model in this file is damaged");
         // a newer version asks for an upgrade
         var resealed = ModelZip.Resealed(entry, _ => { });
-        DamagedModelTests.AssertClearFailure(Load(zip, name, ModelZip.Resealed(entry, p => BitConverter.GetBytes(5).CopyTo(p, 8))),
-            "This BatchNormMlp model was saved in payload format version 5; this build of BnMlNet reads up to version 4. Upgrade the BnMlNet package to load it.");
+        DamagedModelTests.AssertClearFailure(Load(zip, name, ModelZip.Resealed(entry, p => BitConverter.GetBytes(6).CopyTo(p, 8))),
+            "This BatchNormMlp model was saved in payload format version 6; this build of BnMlNet reads up to version 5. Upgrade the BnMlNet package to load it.");
         Assert.IsNull(Load(zip, name, resealed), "the untouched resealed entry loads, so the edits above are what fails");
     }
 }

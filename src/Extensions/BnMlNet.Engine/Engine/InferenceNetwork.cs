@@ -11,7 +11,7 @@ namespace BnMlNet.Engine;
 /// Outputs are raw head values: logits for classification, the value for regression. An ensemble's layers after the
 /// first are block-diagonal and are scored block by block, bit-identically to their dense form in <see cref="Layers"/>.
 /// </summary>
-public sealed class InferenceNetwork
+public sealed partial class InferenceNetwork
 {
     private readonly FoldedLayer[] _folded;
     /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
@@ -43,6 +43,23 @@ public sealed class InferenceNetwork
     /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
     public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
         int ensembleSize, EnsembleCombination combination)
+        : this(layers, inputBatchNorm, leakyReluSlope, ensembleSize, combination, null)
+    {
+    }
+
+    /// <summary>
+    /// A network with a numerical embedding between the input batch norm (when any) and the first dense layer:
+    /// features → input batch norm → <paramref name="embedding"/> → layers. The input batch norm is then applied
+    /// on its own (it cannot fold through the embedding's cosines) and the dense layers are folded from layer 0.
+    /// </summary>
+    /// <param name="layers">The dense layers, input side first; layer 0 takes the embedding's output.</param>
+    /// <param name="inputBatchNorm">Batch norm on the raw features (before the embedding), or null.</param>
+    /// <param name="leakyReluSlope">LeakyReLU's negative-side slope.</param>
+    /// <param name="ensembleSize">Members k; must be 1 with an embedding.</param>
+    /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
+    /// <param name="embedding">The embedding, or null for none (the other constructors).</param>
+    public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
+        int ensembleSize, EnsembleCombination combination, PeriodicEmbeddingParameters? embedding)
     {
         SettingRules.EnsembleSize.Check(ensembleSize, nameof(ensembleSize));
         SettingRules.CheckDefined(combination, nameof(combination));
@@ -58,22 +75,32 @@ public sealed class InferenceNetwork
             if (p.Bias is not null) CheckFinite(p.Bias, $"Layer {l} bias");
             if (p.BatchNorm is not null) CheckBatchNorm(p.BatchNorm, $"Layer {l} batch norm");
         }
+        if (embedding is not null)
+        {
+            if (embedding.OutputSize != layers[0].InputSize)
+                throw new ArgumentException($"The embedding gives {embedding.OutputSize} values but layer 0 takes {layers[0].InputSize} inputs.", nameof(embedding));
+            if (ensembleSize != 1)
+                throw new ArgumentException($"An embedding cannot be combined with an ensemble of {ensembleSize} members.", nameof(embedding));
+        }
+        int rawInputSize = embedding?.InputSize ?? layers[0].InputSize;
         if (inputBatchNorm is not null)
         {
-            if (inputBatchNorm.Size != layers[0].InputSize)
-                throw new ArgumentException($"The input batch norm has {inputBatchNorm.Size} units but layer 0 takes {layers[0].InputSize} inputs.", nameof(inputBatchNorm));
+            if (inputBatchNorm.Size != rawInputSize)
+                throw new ArgumentException($"The input batch norm has {inputBatchNorm.Size} units but the network takes {rawInputSize} inputs.", nameof(inputBatchNorm));
             CheckBatchNorm(inputBatchNorm, "The input batch norm");
         }
         Layers = layers.ToArray();
         InputBatchNorm = inputBatchNorm;
         LeakyReluSlope = leakyReluSlope;
-        _folded = FoldedLayer.Fold(Layers, inputBatchNorm, out _outputAffine);
+        Embedding = embedding;
+        _inputAffine = embedding is not null && inputBatchNorm is not null ? InputAffine(inputBatchNorm) : null;
+        _folded = FoldedLayer.Fold(Layers, embedding is null ? inputBatchNorm : null, out _outputAffine);
         if (Layers[^1].OutputSize % ensembleSize != 0)
             throw new ArgumentException($"The last layer's {Layers[^1].OutputSize} outputs do not split into {ensembleSize} members.", nameof(ensembleSize));
         EnsembleSize = ensembleSize;
         Combination = combination;
         _blocks = ensembleSize > 1 ? Ensembles.BlockFoldedLayer.For(_folded, ensembleSize) : null;
-        _maxWidth = Math.Max(InputSize, Layers.Max(p => p.OutputSize));
+        _maxWidth = Math.Max(Math.Max(InputSize, Layers[0].InputSize), Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
         _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && l == 0 && f.OutputSize >= LaneExactMinimumOutputs
             && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
@@ -116,7 +143,7 @@ public sealed class InferenceNetwork
     /// <summary>Slope used by <see cref="Activation.LeakyRelu"/> blocks.</summary>
     public float LeakyReluSlope { get; }
     /// <summary>Features per row.</summary>
-    public int InputSize => Layers[0].InputSize;
+    public int InputSize => Embedding?.InputSize ?? Layers[0].InputSize;
     /// <summary>Raw outputs per row.</summary>
     public int OutputSize => Layers[^1].OutputSize / EnsembleSize;
 
@@ -163,6 +190,11 @@ public sealed class InferenceNetwork
         RowKernels.Clamp(input, guarded, InputGuard);
         ReadOnlySpan<float> x = guarded;
         float[] next = a, other = b;
+        if (Embedding is not null)
+        {
+            x = EmbedRows(guarded, rows, a);   // b → a
+            (next, other) = (b, a);
+        }
         for (int l = 0; l < _folded.Length; l++)
         {
             var layer = _folded[l];
@@ -242,41 +274,5 @@ public sealed class InferenceNetwork
                 });
             }
         }
-    }
-
-    /// <summary>
-    /// Reference path: scores one row with every batch norm applied explicitly, y = γ·(x − μ)/√(σ² + ε) + β,
-    /// no folding. Agrees with <see cref="Predict"/> to about 1e−5. Allocates; for tests and checks.
-    /// </summary>
-    public void PredictUnfolded(ReadOnlySpan<float> features, Span<float> output)
-    {
-        if (features.Length < InputSize) throw new ArgumentException($"Expected {InputSize} features, got {features.Length}.", nameof(features));
-        if (output.Length < OutputSize) throw new ArgumentException($"Expected room for {OutputSize} outputs, got {output.Length}.", nameof(output));
-        float[] x = features[..InputSize].ToArray();
-        if (InputBatchNorm is not null) x = ApplyBatchNorm(InputBatchNorm, x);
-        foreach (var p in Layers)
-        {
-            var z = new float[p.OutputSize];
-            for (int o = 0; o < p.OutputSize; o++)
-            {
-                double acc = p.Bias?[o] ?? 0.0;
-                for (int i = 0; i < p.InputSize; i++) acc += (double)p.Weights[o * p.InputSize + i] * x[i];
-                z[o] = (float)acc;
-            }
-            if (p.Placement == BatchNormPlacement.BeforeActivation) z = ApplyBatchNorm(p.BatchNorm!, z);
-            Activations.Forward(z, z, p.Activation, LeakyReluSlope);
-            if (p.Placement == BatchNormPlacement.AfterActivation) z = ApplyBatchNorm(p.BatchNorm!, z);
-            x = z;
-        }
-        if (EnsembleSize > 1) Ensembles.EnsembleCombiner.Combine(Combination, x, 1, EnsembleSize, OutputSize, output);
-        else x.CopyTo(output);
-    }
-
-    private static float[] ApplyBatchNorm(BatchNormParameters bn, float[] x)
-    {
-        var y = new float[x.Length];
-        for (int c = 0; c < x.Length; c++)
-            y[c] = bn.Gamma[c] * ((x[c] - bn.RunningMean[c]) / MathF.Sqrt(bn.RunningVariance[c] + bn.Epsilon)) + bn.Beta[c];
-        return y;
     }
 }

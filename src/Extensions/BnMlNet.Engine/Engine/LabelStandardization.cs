@@ -105,7 +105,7 @@ public sealed record LabelScaling(double Mean, double Scale, bool LogLink = fals
         var weights = LogLink ? last.Weights.ToArray() : last.Weights.Select(w => (float)(w * Scale)).ToArray();
         var bias = LogLink ? last.Bias.Select(b => (float)(b + Math.Log(Scale))).ToArray() : last.Bias.Select(b => (float)(b * Scale + Mean)).ToArray();
         layers[^1] = new DenseLayerParameters(last.InputSize, last.OutputSize, weights, bias, null, last.Placement, last.Activation);
-        return new InferenceNetwork(layers, network.InputBatchNorm, network.LeakyReluSlope, network.EnsembleSize, network.Combination);
+        return new InferenceNetwork(layers, network.InputBatchNorm, network.LeakyReluSlope, network.EnsembleSize, network.Combination, network.Embedding);
     }
 
     /// <summary>

@@ -41,6 +41,23 @@ public sealed record NetworkSpec(
     /// </summary>
     public int EnsembleSize { get; init; } = 1;
 
+    /// <summary>
+    /// The numerical embedding in front of the first hidden layer, or null (the default) for none. It embeds the
+    /// slots in <see cref="EmbeddedSlots"/>; the first dense layer then takes m·d + (InputSize − m) inputs. The input
+    /// batch norm, when on, comes before it. Not combined with <see cref="EnsembleSize"/> &gt; 1.
+    /// </summary>
+    public NumericEmbeddingSettings? NumericEmbedding { get; init; }
+
+    /// <summary>
+    /// The input slots <see cref="NumericEmbedding"/> embeds, strictly ascending; null lets
+    /// <see cref="NetworkTrainer.Train"/> choose them from the training rows (after the preprocessing stage): every
+    /// slot with more than two distinct finite values, so 0/1 slots (one-hot levels, missing indicators) pass through.
+    /// </summary>
+    public IReadOnlyList<int>? EmbeddedSlots { get; init; }
+
+    /// <summary>Whether an embedding is on.</summary>
+    internal bool HasEmbedding => NumericEmbedding is { IsOn: true };
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field and its range (<see cref="SettingRules"/>).</summary>
     public void Validate()
     {
@@ -54,6 +71,14 @@ public sealed record NetworkSpec(
         SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
         SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
         SettingRules.EnsembleSize.Check(EnsembleSize, nameof(EnsembleSize));
+        if (NumericEmbedding is { } embedding)
+        {
+            embedding.Validate();
+            if (embedding.IsOn && EnsembleSize > 1)
+                throw new ArgumentException($"{nameof(NumericEmbedding)} {embedding.Kind} cannot be combined with {nameof(EnsembleSize)} {EnsembleSize} " +
+                    "(the ensemble's members share one input layout); set one of them off.", nameof(NumericEmbedding));
+        }
+        if (EmbeddedSlots is { } slots) PeriodicEmbeddingParameters.CheckSlots(slots, InputSize);
     }
 
     /// <summary>Also checks that <see cref="OutputSize"/> fits the head: 1 for binary and regression, ≥ 2 for multiclass.</summary>

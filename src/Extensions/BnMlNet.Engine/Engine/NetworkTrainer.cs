@@ -31,6 +31,18 @@ public sealed class NetworkTrainer
         _settings = settings.Clone();
     }
 
+    /// <summary>
+    /// The spec with its embedded slots chosen from the (preprocessed) training rows when the caller left them to the
+    /// trainer (<see cref="Preprocessing.EmbeddedSlotSelector"/>); without any slot of more than two values the embedding is dropped.
+    /// </summary>
+    private static NetworkSpec ResolveEmbedding(NetworkSpec spec, IMiniBatchSource train)
+    {
+        if (!spec.HasEmbedding) return spec.NumericEmbedding is null ? spec : spec with { NumericEmbedding = null, EmbeddedSlots = null };
+        if (spec.EmbeddedSlots is not null) return spec;
+        var slots = Preprocessing.EmbeddedSlotSelector.Select(train);
+        return slots.Length == 0 ? spec with { NumericEmbedding = null } : spec with { EmbeddedSlots = slots };
+    }
+
     /// <summary>A step-by-step session over <paramref name="train"/> with this trainer's shape and settings (research API).</summary>
     public TrainingSession CreateSession(IMiniBatchSource train) => new(_spec, _loss, _settings, train);
 
@@ -52,7 +64,7 @@ public sealed class NetworkTrainer
             throw new ArgumentException($"The validation data has {validation.FeatureCount} features, the network takes {_spec.InputSize}.", nameof(validation));
         var plan = TrainingPlan.Prepare(train, validation, _loss, _spec.OutputSize, _settings);
         validation = plan.Validation;
-        var session = new TrainingSession(_spec with { InputSize = plan.Train.FeatureCount }, _loss, _settings, plan.Train);
+        var session = new TrainingSession(ResolveEmbedding(_spec with { InputSize = plan.Train.FeatureCount }, plan.Train), _loss, _settings, plan.Train);
         var network = session.Network;
         var history = new List<EpochReport>();
         var early = _settings.EarlyStoppingPatience > 0 && validation is not null

@@ -60,6 +60,12 @@ public static class SettingRules
     public static ValueRange ValidationFraction { get; } = new(0, true, 1, false, Reason: "0 turns the validation hold-out off");
     /// <summary>Ensemble members trained in one pass: an integer in [1, 32] (1 turns the ensemble off).</summary>
     public static ValueRange EnsembleSize { get; } = new(1, true, 32, true, IsInteger: true, Reason: "1 turns the ensemble off; each member multiplies the model's size");
+    /// <summary>Numerical embedding: frequencies per feature, an integer in [1, 64].</summary>
+    public static ValueRange EmbeddingFrequencies { get; } = new(1, true, 64, true, IsInteger: true, Reason: "each frequency adds a cosine and a sine per feature");
+    /// <summary>Numerical embedding: output dimensions per feature, an integer in [1, 64].</summary>
+    public static ValueRange EmbeddingDimension { get; } = new(1, true, 64, true, IsInteger: true, Reason: "the first hidden layer's input grows by this for every embedded feature");
+    /// <summary>Numerical embedding: standard deviation σ of the initial frequencies c ~ N(0, σ²), finite, &gt; 0 and ≤ 100.</summary>
+    public static ValueRange EmbeddingSigma { get; } = new(0, false, 100, true, Reason: "σ sets the initial frequencies' scale for standardized inputs (0.01–1 is typical)");
     /// <summary>Label smoothing ε of the classification losses: in [0, 1) (0 turns it off; at 1 the target ignores the label).</summary>
     public static ValueRange LabelSmoothing { get; } = new(0, true, 1, false, Reason: "0 turns it off; at 1 the target would ignore the label");
     /// <summary>A class's loss weight: finite, ≥ 0.</summary>

@@ -26,4 +26,16 @@ internal static class Initialization
             for (int i = 0; i < weights.Length; i++) weights[i] = (float)(a * (2.0 * rng.NextDouble() - 1.0));
         }
     }
+
+    /// <summary>
+    /// The periodic embedding: frequencies c ~ N(0, σ²); W and b ~ U(±1/√(2k)), PyTorch's Linear default for 2k inputs
+    /// (as rtdl's per-feature linear layers). Drawn in that order: all of c, then W, then b.
+    /// </summary>
+    public static void InitializeEmbedding(Span<float> frequency, Span<float> weights, Span<float> bias, int frequencies, float sigma, Xoshiro256 rng)
+    {
+        for (int i = 0; i < frequency.Length; i++) frequency[i] = (float)(sigma * rng.NextGaussian());
+        double bound = 1.0 / Math.Sqrt(2.0 * frequencies);
+        for (int i = 0; i < weights.Length; i++) weights[i] = (float)(bound * (2.0 * rng.NextDouble() - 1.0));
+        for (int i = 0; i < bias.Length; i++) bias[i] = (float)(bound * (2.0 * rng.NextDouble() - 1.0));
+    }
 }

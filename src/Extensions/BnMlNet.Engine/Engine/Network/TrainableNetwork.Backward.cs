@@ -53,9 +53,11 @@ internal sealed partial class TrainableNetwork
             }
             ReadOnlySpan<float> layerInput = l > 0
                 ? ws.Layers[l - 1].Output.AsSpan(0, rows * layer.InputSize)
+                : Embedding is not null ? ws.Embedding!.Output.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputBatchNorm!.Output.AsSpan(0, rows * layer.InputSize) : x[..(rows * layer.InputSize)];
             Span<float> dx = l > 0
                 ? ws.Layers[l - 1].OutputGradient.AsSpan(0, rows * layer.InputSize)
+                : Embedding is not null ? ws.Embedding!.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * layer.InputSize) : default;
             Span<float> dBias = layer.Bias is { } bs ? p.Gradient(bs) : default;
             if (layer.Groups > 1)
@@ -65,6 +67,15 @@ internal sealed partial class TrainableNetwork
                 DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
                     rows, layer.InputSize, layer.OutputSize, Threads);
             dOut = dx;
+        }
+        if (Embedding is { } emb)
+        {
+            // The embedding's input is the input batch norm's output, or the features themselves.
+            ReadOnlySpan<float> embeddingInput = InputBatchNorm is not null
+                ? ws.InputBatchNorm!.Output.AsSpan(0, rows * Spec.InputSize) : x[..(rows * Spec.InputSize)];
+            Span<float> dEmbeddingInput = InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * Spec.InputSize) : default;
+            PeriodicEmbeddingWork.Backward(emb, ws.Embedding!, p, embeddingInput, dEmbeddingInput, rows, Threads);
+            dOut = dEmbeddingInput;
         }
         if (InputBatchNorm is { } ib)
         {

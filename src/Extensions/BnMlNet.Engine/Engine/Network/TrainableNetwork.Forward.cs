@@ -23,6 +23,11 @@ internal sealed partial class TrainableNetwork
             ApplyBatchNorm(InputBatchNorm, ws.InputBatchNorm!, input, rows, mode);
             input = ws.InputBatchNorm!.Output.AsSpan(0, rows * Spec.InputSize);
         }
+        if (Embedding is { } emb)
+        {
+            PeriodicEmbeddingWork.Forward(emb, ws.Embedding!, p, input, rows, Threads);
+            input = ws.Embedding!.Output.AsSpan(0, rows * emb.OutputSize);
+        }
         foreach (var layer in Layers)
         {
             var b = ws.Layers[layer.Index];

@@ -16,9 +16,24 @@ internal sealed partial class TrainableNetwork
             layers[l.Index] = new DenseLayerParameters(l.InputSize, l.OutputSize, weights,
                 l.Bias is { } b ? p.Value(b).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
         }
+        if (Embedding is { } e)
+            return new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, 1, EnsembleCombination.Mean,
+                new PeriodicEmbeddingParameters(e.InputSize, e.Slots, e.Frequencies, e.Dimension,
+                    p.Value(e.Frequency).ToArray(), p.Value(e.Weights).ToArray(), p.Value(e.Bias).ToArray()));
         return EnsembleSize == 1
             ? new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope)
             : new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, EnsembleSize, Combination);
+    }
+
+    /// <summary>Overwrites the embedding's c, W and b (shapes must match), e.g. from a PyTorch fixture.</summary>
+    public void LoadEmbedding(IReadOnlyList<float> frequency, IReadOnlyList<float> weights, IReadOnlyList<float> bias)
+    {
+        var e = Embedding ?? throw new InvalidOperationException("The network has no embedding.");
+        if (frequency.Count != e.Frequency.Length || weights.Count != e.Weights.Length || bias.Count != e.Bias.Length)
+            throw new ArgumentException($"The embedding expects {e.Frequency.Length}, {e.Weights.Length} and {e.Bias.Length} values for c, W and b.");
+        Copy(frequency, Parameters.Value(e.Frequency));
+        Copy(weights, Parameters.Value(e.Weights));
+        Copy(bias, Parameters.Value(e.Bias));
     }
 
     private BatchNormParameters? ToParameters(BatchNormState? bn)

@@ -41,9 +41,18 @@ internal sealed partial class TrainableNetwork
         // Layout: all Dense weights first (the decayed prefix), then biases, γ and β.
         int depth = spec.HiddenSizes.Count + 1;
         int[] ins = new int[depth], outs = new int[depth];
+        int[]? slots = null;
+        int embK = 0, embD = 0, embeddedWidth = spec.InputSize;
+        if (spec.HasEmbedding)
+        {
+            slots = (spec.EmbeddedSlots ?? Enumerable.Range(0, spec.InputSize).ToArray()).ToArray();
+            embK = spec.NumericEmbedding!.Frequencies;
+            embD = spec.NumericEmbedding.Dimension;
+            embeddedWidth = slots.Length * embD + spec.InputSize - slots.Length;
+        }
         for (int l = 0; l < depth; l++)
         {
-            ins[l] = l == 0 ? spec.InputSize : spec.HiddenSizes[l - 1];
+            ins[l] = l == 0 ? embeddedWidth : spec.HiddenSizes[l - 1];
             outs[l] = l == depth - 1 ? spec.OutputSize : spec.HiddenSizes[l];
         }
         bool hiddenBn = spec.Placement != BatchNormPlacement.None;
@@ -57,6 +66,7 @@ internal sealed partial class TrainableNetwork
             if (HasBias(spec, isOutput)) otherCount += outs[l];
             if (!isOutput && hiddenBn) otherCount += 2 * outs[l];
         }
+        if (slots is not null) otherCount += slots.Length * (embK + 2 * embK * embD + embD);
         Parameters = new ParameterBuffer(weightCount, otherCount);
 
         int wOffset = 0, pOffset = weightCount;
@@ -93,6 +103,15 @@ internal sealed partial class TrainableNetwork
             };
         }
 
+        if (slots is not null)
+        {
+            int m = slots.Length;
+            Embedding = new EmbeddingState(spec.InputSize, slots, embK, embD,
+                Next("embedding.frequency", ParameterKind.EmbeddingFrequency, m * embK),
+                Next("embedding.weight", ParameterKind.EmbeddingWeight, m * 2 * embK * embD),
+                Next("embedding.bias", ParameterKind.EmbeddingBias, m * embD));
+        }
+
         // Initialization: one generator for weights, an independent stream for dropout masks. (An ensemble's members are
         // initialized again, block by block, by EnsembleLayout.InitializeMembers.)
         var init = new Xoshiro256(seed);
@@ -100,6 +119,9 @@ internal sealed partial class TrainableNetwork
         foreach (var layer in Layers)
             Initialization.InitializeWeights(Parameters.Value(layer.Weights), layer.InputSize, layer.OutputSize,
                 layer.Activation, spec.LeakyReluSlope, init);
+        if (Embedding is { } emb)   // its own stream, so the dense layers' draws are those of the same network without it
+            Initialization.InitializeEmbedding(Parameters.Value(emb.Frequency), Parameters.Value(emb.Weights), Parameters.Value(emb.Bias),
+                emb.Frequencies, spec.NumericEmbedding!.Sigma, new Xoshiro256(seed ^ 0x9E3779B97F4A7C15UL));
         foreach (var bn in AllBatchNorms())
             Parameters.Value(bn.Gamma).Fill(1f);
     }
@@ -111,6 +133,8 @@ internal sealed partial class TrainableNetwork
     public ParameterBuffer Parameters { get; }
     public LayerState[] Layers { get; }
     public BatchNormState? InputBatchNorm { get; }
+    /// <summary>The numerical embedding in front of layer 0, or null.</summary>
+    public EmbeddingState? Embedding { get; }
     public float Epsilon { get; }
     public float Momentum { get; }
     public int Threads { get; set; }
@@ -132,7 +156,7 @@ internal sealed partial class TrainableNetwork
     public Workspace EnsureWorkspace(int rows)
     {
         if (_workspace is null || _workspace.Capacity < rows)
-            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers);
+            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers, Embedding);
         return _workspace;
     }
 

@@ -44,8 +44,9 @@ internal sealed class LayerBuffers
 /// </summary>
 internal sealed class Workspace
 {
-    public Workspace(int capacity, int inputSize, BatchNormState? inputBatchNorm, IReadOnlyList<LayerState> layers)
+    public Workspace(int capacity, int inputSize, BatchNormState? inputBatchNorm, IReadOnlyList<LayerState> layers, EmbeddingState? embedding = null)
     {
+        Embedding = embedding is null ? null : new EmbeddingBuffers(capacity, embedding);
         Capacity = capacity;
         InputBatchNorm = inputBatchNorm is null ? null : new BatchNormBuffers(capacity, inputSize);
         InputGradient = inputBatchNorm is null ? [] : new float[capacity * inputSize];
@@ -58,6 +59,8 @@ internal sealed class Workspace
 
     public int Capacity { get; }
     public BatchNormBuffers? InputBatchNorm { get; }
+    /// <summary>The embedding's buffers, or null.</summary>
+    public EmbeddingBuffers? Embedding { get; }
     /// <summary>∂L/∂(input batch norm output), [B×InputSize].</summary>
     public float[] InputGradient { get; }
     public LayerBuffers[] Layers { get; }

@@ -21,6 +21,18 @@ internal static class NetworkOnnxEmitter
     public static void Emit(OnnxGraphBuilder graph, InferenceNetwork network, bool fold, string features, string output)
     {
         var steps = fold ? FoldedSteps(graph, network) : UnfoldedSteps(graph, network);
+        if (network.Embedding is { } embedding)   // guard → input BN → guard → embedding → guard, as the engine scores
+        {
+            var front = new List<Step>();
+            if (network.InputBatchNorm is { } bn)
+            {
+                front.Add(BatchNorm(graph, bn, "Input.BatchNorm"));
+                front.Add(Guard(graph, network.InputGuard, "Input.GuardAfterBatchNorm"));
+            }
+            front.Add(new Step("Embedding", (input, result) => EmbeddingOnnxEmitter.Emit(graph, embedding, input, result)));
+            front.Add(Guard(graph, network.InputGuard, "Embedding.Guard"));
+            steps.InsertRange(0, front);
+        }
         steps.Insert(0, Guard(graph, network.InputGuard));
         if (network.EnsembleSize > 1)   // the members' wide output, then their combination
             steps.Add(new Step("Ensemble", (input, result) => EnsembleOnnxEmitter.Emit(graph, network, input, result)));
@@ -36,7 +48,7 @@ internal static class NetworkOnnxEmitter
     private static List<Step> UnfoldedSteps(OnnxGraphBuilder graph, InferenceNetwork network)
     {
         var steps = new List<Step>();
-        if (network.InputBatchNorm is { } inputBn)
+        if (network.InputBatchNorm is { } inputBn && network.Embedding is null)
             steps.Add(BatchNorm(graph, inputBn, "Input.BatchNorm"));
         for (int l = 0; l < network.Layers.Count; l++)
         {
@@ -56,7 +68,7 @@ internal static class NetworkOnnxEmitter
     private static List<Step> FoldedSteps(OnnxGraphBuilder graph, InferenceNetwork network)
     {
         var steps = new List<Step>();
-        var folded = FoldedLayer.Fold(network.Layers, network.InputBatchNorm, out var outputAffine);
+        var folded = FoldedLayer.Fold(network.Layers, network.Embedding is null ? network.InputBatchNorm : null, out var outputAffine);
         for (int l = 0; l < folded.Length; l++)
         {
             var layer = folded[l];
@@ -77,12 +89,13 @@ internal static class NetworkOnnxEmitter
     }
 
     /// <summary>Clamps the features to ±<see cref="InferenceNetwork.InputGuard"/>, as the engine does, so ±float.MaxValue cannot overflow.</summary>
-    private static Step Guard(OnnxGraphBuilder graph, float bound) =>
-        new("Input.Guard", (input, output) =>
+    private static Step Guard(OnnxGraphBuilder graph, float bound, string tag = "Input.Guard") =>
+        new(tag, (input, output) =>
         {
-            string low = graph.Scratch("Input.GuardLow");
-            graph.Node("Max", low, input, graph.Constant("Input.MinusGuard", -bound));
-            graph.Node("Min", output, low, graph.Constant("Input.Guard", bound));
+            string low = graph.Scratch($"{tag}Low");
+            bool first = tag == "Input.Guard";   // the first guard keeps its names from before the embedding
+            graph.Node("Max", low, input, graph.Constant(first ? "Input.MinusGuard" : $"{tag}.Minus", -bound));
+            graph.Node("Min", output, low, graph.Constant(first ? "Input.Guard" : $"{tag}.Plus", bound));
         });
 
     /// <summary>y = x·Wᵀ + b. Gemm's C is required before opset 11, so a bias-free layer gets zeros.</summary>

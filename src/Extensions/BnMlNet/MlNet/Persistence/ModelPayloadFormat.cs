@@ -16,16 +16,21 @@ namespace BnMlNet.MlNet.Persistence;
 ///     version 2 and up: bool has preprocessing; [preprocessing block]; bool exponential score (Poisson's log link)
 ///     version 3 and up: int32 ensemble size k (≥ 2 in version 3, ≥ 1 in version 4; the layers are the wide network of
 ///         k members side by side, the combination follows from the task and the exponential score)
-///     version 4 only: int32 non-finite scoring policy (the NonFiniteScoring flags: 1 ThrowOnNaN, 2 ThrowOnInfinity,
-///         3 Throw; 0 Impute is accepted but never written)
+///     version 4 and up: int32 non-finite scoring policy (the NonFiniteScoring flags: 0 Impute, 1 ThrowOnNaN,
+///         2 ThrowOnInfinity, 3 Throw; version 4 never writes 0, version 5 writes whatever the model has)
+///     version 5 only: bool has embedding; [embedding block] (the numerical embedding between the input BN and layer 0;
+///         the input size above is then the embedding's, and layer 0 takes its m·d + pass-through outputs)
 /// byte[32] SHA-256 of the payload
 /// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
 /// preprocessing block: int32 input size; bool smooth clip; float32[input] fill, minimum, maximum, center, inverse scale;
 ///     int32 indicator count; int32[count] indicator inputs (ascending)
+/// embedding block: int32 kind (1 = periodic); int32 input size; int32 k; int32 d; int32 m; int32[m] embedded slots
+///     (ascending); float32 arrays c [m·k], W [m·2k·d], b [m·d]
 /// float arrays are written as int32 count followed by the values.
 /// A model without preprocessing and with an identity score is written as version 1, byte for byte as before
 /// version 2 existed; a single network (k = 1) is written as version 1 or 2, byte for byte as before version 3; a
-/// model with NonFiniteScoring = Impute (the default) is written as version 1, 2 or 3, byte for byte as before version 4.
+/// model with NonFiniteScoring = Impute (the default) is written as version 1, 2 or 3, byte for byte as before version 4;
+/// a model without an embedding is written as version 1 to 4, byte for byte as before version 5.
 /// </code>
 /// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
 /// before anything is allocated.
@@ -36,7 +41,10 @@ internal static class ModelPayloadFormat
     public static ReadOnlySpan<byte> Magic => "BNMLPNET"u8;
 
     /// <summary>The payload version this build writes. Versions above it are refused with a clear message.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
+
+    /// <summary>The version of a payload with a throwing non-finite scoring policy but no numerical embedding.</summary>
+    public const int VersionWithoutEmbedding = 4;
 
     /// <summary>The version of an ensemble whose scoring imputes non-finite features (the default policy).</summary>
     public const int VersionWithoutNonFiniteScoring = 3;

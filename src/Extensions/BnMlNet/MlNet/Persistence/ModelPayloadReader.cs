@@ -86,9 +86,10 @@ internal static class ModelPayloadReader
             if (version >= 3 && (!SettingRules.EnsembleSize.Contains(ensembleSize) || (version == 3 && ensembleSize < 2)))
                 throw Damaged($"ensemble size {ensembleSize} is out of range");
             var nonFiniteScoring = version >= 4 ? ReadEnum<NonFiniteScoring>(r, "non-finite scoring policy") : NonFiniteScoring.Impute;
+            var embedding = version >= 5 ? EmbeddingPayload.Read(r, Damaged) : null;
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
 
-            var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore));
+            var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore), embedding);
             if (network.InputSize != inputSize || network.Layers[^1].OutputSize != outputSize)
                 throw Damaged($"the declared shape {inputSize}→{outputSize} contradicts the layers ({network.InputSize}→{network.Layers[^1].OutputSize})");
             if (preprocessor is not null && preprocessor.OutputSize != network.InputSize)

@@ -25,10 +25,12 @@ internal static class ModelPayloadWriter
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
             // The lowest version that holds the model, so a model without the newer features is written byte for byte as before.
-            bool version4 = model.NonFiniteScoring != NonFiniteScoring.Impute;
+            bool version5 = net.Embedding is not null;
+            bool version4 = version5 || model.NonFiniteScoring != NonFiniteScoring.Impute;
             bool version3 = version4 || net.EnsembleSize > 1;
             bool version2 = version3 || model.Preprocessor is not null || model.ExponentialScore;
-            w.Write(version4 ? ModelPayloadFormat.CurrentVersion
+            w.Write(version5 ? ModelPayloadFormat.CurrentVersion
+                : version4 ? ModelPayloadFormat.VersionWithoutEmbedding
                 : version3 ? ModelPayloadFormat.VersionWithoutNonFiniteScoring
                 : version2 ? ModelPayloadFormat.VersionWithoutEnsemble : ModelPayloadFormat.VersionWithoutPreprocessing);
             w.Write((int)model.Task);
@@ -66,6 +68,7 @@ internal static class ModelPayloadWriter
             }
             if (version3) w.Write(net.EnsembleSize);
             if (version4) w.Write((int)model.NonFiniteScoring);
+            if (version5) EmbeddingPayload.Write(w, net.Embedding);
         }
         return stream.ToArray();
     }

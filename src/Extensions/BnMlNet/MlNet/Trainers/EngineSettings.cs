@@ -7,7 +7,11 @@ internal static class EngineSettings
 {
     public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize) => new(
         inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
-        o.LeakyReluSlope, o.DropoutRate) { EnsembleSize = o.EnsembleSize };
+        o.LeakyReluSlope, o.DropoutRate)
+    {
+        EnsembleSize = o.EnsembleSize,
+        NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
+    };
 
     public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed)
     {

@@ -22,4 +22,13 @@ internal static class RecipeDefaults
 
     /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
     public const int EnsembleSize = 1;
+
+    /// <summary>The numerical embedding: off until the bench's evidence says otherwise (docs/tabular-recipe.md).</summary>
+    public const NumericEmbedding NumericEmbedding = BnMlNet.NumericEmbedding.None;
+    /// <summary>Frequencies per embedded feature (the anchor recipe's 16).</summary>
+    public const int EmbeddingFrequencies = 16;
+    /// <summary>Dimensions per embedded feature (the anchor recipe's 8).</summary>
+    public const int EmbeddingDimension = 8;
+    /// <summary>σ of the initial frequencies (the anchor recipe's 0.1).</summary>
+    public const float EmbeddingSigma = 0.1f;
 }

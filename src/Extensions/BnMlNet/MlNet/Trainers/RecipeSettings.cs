@@ -47,6 +47,13 @@ internal static class RecipeSettings
         SettingRules.Beta2.Check(o.AdamBeta2, nameof(o.AdamBeta2));
         SettingRules.CheckDefined(o.NumericScaling, nameof(o.NumericScaling));
         SettingRules.CheckDefined(o.MissingValues, nameof(o.MissingValues));
+        SettingRules.CheckDefined(o.NumericEmbedding, nameof(o.NumericEmbedding));
+        SettingRules.EmbeddingFrequencies.Check(o.EmbeddingFrequencies, nameof(o.EmbeddingFrequencies));
+        SettingRules.EmbeddingDimension.Check(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
+        SettingRules.EmbeddingSigma.Check(o.EmbeddingSigma, nameof(o.EmbeddingSigma));
+        if (o.NumericEmbedding != NumericEmbedding.None && o.EnsembleSize > 1)
+            throw new ArgumentException($"{nameof(o.NumericEmbedding)} {o.NumericEmbedding} cannot be combined with {nameof(o.EnsembleSize)} {o.EnsembleSize} " +
+                "(the ensemble's members share one input layout); set NumericEmbedding = None or EnsembleSize = 1.", nameof(o.NumericEmbedding));
         switch (o)
         {
             case BatchNormMlpBinaryTrainer.Options b:

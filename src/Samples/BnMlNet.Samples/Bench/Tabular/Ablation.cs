@@ -1,3 +1,4 @@
+using BnMlNet.Samples.Cli;
 using BnMlNet.Samples.Csv;
 
 namespace BnMlNet.Samples.Bench.Tabular;
@@ -41,5 +42,25 @@ public static class Ablations
         new("no robust scaling", o => o.NumericScaling = NumericScaling.None),
         new("no dropout", o => o.DropoutRate = 0),
         new("no label standardization", o => ((BatchNormMlpRegressionTrainer.Options)o).StandardizeLabel = false, MlTask.Regression),
+        // The numerical embedding is off by default: this variant turns it on (the anchors' 16 frequencies, 8 dims, σ 0.1).
+        EmbeddingDefaultOn
+            ? new("no periodic embedding", o => o.NumericEmbedding = NumericEmbedding.None)
+            : new("+ periodic embedding", o => o.NumericEmbedding = NumericEmbedding.Periodic),
     ];
+
+    private static bool EmbeddingDefaultOn => new BatchNormMlpBinaryTrainer.Options().NumericEmbedding != NumericEmbedding.None;
+
+    /// <summary>
+    /// The ablations to run: none without <paramref name="ablate"/> or <paramref name="names"/>; all with
+    /// <paramref name="ablate"/> alone; else those named (comma-separated, as in the report), an unknown name an error.
+    /// </summary>
+    public static IReadOnlyList<Ablation> Select(bool ablate, string? names)
+    {
+        if (string.IsNullOrWhiteSpace(names)) return ablate ? All : [];
+        var chosen = new List<Ablation>();
+        foreach (var name in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            chosen.Add(All.FirstOrDefault(a => a.Name == name)
+                ?? throw new UserInputException($"--ablations: no ablation is named '{name}'; the names are: {string.Join(", ", All.Select(a => a.Name))}."));
+        return chosen;
+    }
 }

@@ -58,13 +58,14 @@ public sealed class TabularBenchCommand(IAnsiConsole console, Invocation invocat
         SafeFileWriter.EnsureWritable(reportPath, settings.Force);
         SafeFileWriter.EnsureWritable(plotPath, settings.Force);
 
-        var options = new TabularRunOptions(settings.Seed, settings.Threads, settings.Quick, settings.Ablate ? Ablations.All : []);
+        var ablations = Ablations.Select(settings.Ablate, settings.Ablations);
+        var options = new TabularRunOptions(settings.Seed, settings.Threads, settings.Quick, ablations);
         var started = DateTime.UtcNow;
         var loadAtStart = LoadAverage.Read();
         console.WriteLine($"load average at start: {LoadAverage.Describe(loadAtStart)}");
         var watch = Stopwatch.StartNew();
         var results = new ProgressDisplay(console).Run($"bench tabular: {datasets.Count} datasets, 4 trainers" +
-            (settings.Ablate ? $" + {Ablations.All.Count} BN-MLP ablations" : ""),
+            (ablations.Count > 0 ? $" + {ablations.Count} BN-MLP ablations" : ""),
             progress => datasets.Select(d => TabularRunner.Run(d, options, progress)).ToList());
         var loadAtEnd = LoadAverage.Read();
 

@@ -34,6 +34,10 @@ public sealed class TabularBenchSettings : CommandSettings
     [CommandOption("--ablate"), Description("Also train the BN-MLP with each piece of its default recipe turned off in turn")]
     public bool Ablate { get; init; }
 
+    /// <summary>Only these ablations (names as in the report, comma-separated); implies --ablate.</summary>
+    [CommandOption("--ablations <NAMES>"), Description("Only these ablations, by their report names, comma-separated (e.g. \"+ periodic embedding\"); implies --ablate")]
+    public string? Ablations { get; init; }
+
     /// <summary>The shared datasets folder.</summary>
     [CommandOption("--shared <DIR>"), Description("The shared datasets folder (default: BNMLNET_SHARED_DIR, else ../shared/datasets)")]
     public string? Shared { get; init; }

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BnMlNet.Tests.MlNet;
+using BnMlNet.Tests.Recipe;
+using Microsoft.ML;
+
+namespace BnMlNet.Tests.Embedding;
+
+/// <summary>
+/// Writes and describes the payload-version-5 fixtures: models with the periodic numerical embedding (binary,
+/// multiclass, regression) on the recipe's defaults, trained on rows with NaN and ±∞. Written by
+/// <c>dotnet run --project tools/CompatFixtures -- embedding-v5</c>.
+/// </summary>
+public static class CompatibilityV5Fixture
+{
+    private static T Embedded<T>(T o, int epochs) where T : BatchNormMlpOptionsBase
+    {
+        o.HiddenLayerSizes = [12, 6];
+        o.NumberOfEpochs = epochs;
+        o.BatchSize = 32;
+        o.Seed = 3;
+        o.NumberOfThreads = 1;
+        o.NumericEmbedding = NumericEmbedding.Periodic;
+        o.EmbeddingFrequencies = 4;
+        o.EmbeddingDimension = 3;
+        return o;
+    }
+
+    /// <summary>The pipeline of one fixture: <see cref="SyntheticData"/>'s featurization and a BN-MLP with the embedding.</summary>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, SyntheticData.Task task, int epochs = 6) => task switch
+    {
+        SyntheticData.Task.Binary => ml.Transforms.CopyColumns("Label", nameof(RawRow.IsPositive)).Append(SyntheticData.Featurize(ml))
+            .Append(ml.BinaryClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpBinaryTrainer.Options(), epochs))),
+        SyntheticData.Task.Multiclass => ml.Transforms.Conversion.MapValueToKey("Label", nameof(RawRow.Class)).Append(SyntheticData.Featurize(ml))
+            .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpMulticlassTrainer.Options(), epochs)))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")),
+        _ => ml.Transforms.CopyColumns("Label", nameof(RawRow.Target)).Append(SyntheticData.Featurize(ml))
+            .Append(ml.Regression.Trainers.BatchNormMlp(Embedded(new BatchNormMlpRegressionTrainer.Options(), epochs))),
+    };
+
+    /// <summary>Writes v5-embedding-{task}.zip and .predictions.json into <paramref name="target"/>; never overwrites.</summary>
+    public static IEnumerable<string> WriteFixtures(string target)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(240, seed: 1)));
+        var probe = CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(24, seed: 99));
+        foreach (var task in new[] { SyntheticData.Task.Binary, SyntheticData.Task.Multiclass, SyntheticData.Task.Regression })
+        {
+            string name = task.ToString().ToLowerInvariant();
+            string zipPath = Path.Combine(target, $"v5-embedding-{name}.zip"), jsonPath = Path.Combine(target, $"v5-embedding-{name}.predictions.json");
+            if (File.Exists(zipPath) || File.Exists(jsonPath)) throw new IOException($"{zipPath} exists; fixtures are never overwritten.");
+            var model = Pipeline(ml, task).Fit(train);
+            ml.Model.Save(model, train.Schema, zipPath);
+            var document = new JsonObject
+            {
+                ["payloadVersion"] = 5,
+                ["note"] = "Written by Embedding/CompatibilityV5Fixture.WriteFixtures (tools/CompatFixtures embedding-v5): the periodic embedding (k 4, d 3) on the recipe's defaults. Floats are round-trip strings.",
+                ["input"] = new JsonArray(probe.Select(r => (JsonNode)new JsonObject
+                {
+                    ["Color"] = r.Color, ["X1"] = CompatibilityV2Fixture.F(r.X1), ["X2"] = CompatibilityV2Fixture.F(r.X2), ["Class"] = r.Class,
+                    ["IsPositive"] = r.IsPositive, ["Target"] = CompatibilityV2Fixture.F(r.Target),
+                }).ToArray()),
+                ["output"] = CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(probe), task),
+            };
+            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            yield return zipPath;
+            yield return jsonPath;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using BnMlNet.Samples.Bench.Tabular;
+using BnMlNet.Samples.Cli;
+
+namespace BnMlNet.Tests.Samples;
+
+/// <summary><c>bench tabular --ablations NAMES</c>: the named ablations only, in the order given; an unknown name is an error listing the names.</summary>
+[TestClass]
+public sealed class AblationSelectionTests
+{
+    [TestMethod]
+    public void NamesSelectThoseAblationsAndAnUnknownNameIsAnError()
+    {
+        Assert.IsEmpty(Ablations.Select(ablate: false, names: null));
+        Assert.HasCount(Ablations.All.Count, Ablations.Select(ablate: true, names: null));
+        var chosen = Ablations.Select(ablate: false, names: "+ periodic embedding, no dropout");
+        CollectionAssert.AreEqual(new[] { "+ periodic embedding", "no dropout" }, chosen.Select(a => a.Name).ToArray());
+        var options = new BatchNormMlpBinaryTrainer.Options();
+        chosen[0].Edit(options);
+        Assert.AreEqual(NumericEmbedding.Periodic, options.NumericEmbedding, "the variant turns the embedding on (its default is off)");
+        var e = Assert.ThrowsExactly<UserInputException>(() => Ablations.Select(ablate: false, names: "no such thing"));
+        StringAssert.Contains(e.Message, "'no such thing'");
+        StringAssert.Contains(e.Message, "no input BN");
+    }
+}
