@@ -4,7 +4,7 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// An in-memory <see cref="IMiniBatchSource"/> over row-major arrays. The arrays are not copied: do not change them
-/// while the dataset is in use.
+/// while the dataset is in use. With <see cref="TrainerOwnsArrays"/> the trainer may also overwrite them.
 /// </summary>
 public sealed partial class DenseDataset : IMiniBatchSource
 {
@@ -37,6 +37,23 @@ public sealed partial class DenseDataset : IMiniBatchSource
         _weights = weights;
         FeatureCount = featureCount;
     }
+
+    /// <summary>Arrays made by the engine itself (no checks); <paramref name="features"/> may be longer than rows × featureCount.</summary>
+    private DenseDataset(float[] features, float[] labels, float[]? weights, int featureCount, bool owned)
+    {
+        _features = features;
+        _labels = labels;
+        _weights = weights;
+        FeatureCount = featureCount;
+        TrainerOwnsArrays = owned;
+    }
+
+    /// <summary>
+    /// Hands the arrays to <see cref="NetworkTrainer.Train"/>: it may overwrite them (the validation hold-out and the
+    /// preprocessing stage then work in place, so the features are held once, not two or three times), and the caller
+    /// must neither read nor change them afterwards. Default false: the arrays are only read.
+    /// </summary>
+    public bool TrainerOwnsArrays { get; init; }
 
     /// <inheritdoc/>
     public int FeatureCount { get; }

@@ -14,7 +14,10 @@ public static class PreprocessorFitter
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int f = data.FeatureCount;
-        int capacity = (int)Math.Max(2, Math.Min(settings.MaximumSampleRows, settings.MaximumSampleValues / f));
+        // No more room than there are rows (a smaller reservoir than the bound changes nothing: it fills without a draw).
+        long bound = Math.Min(settings.MaximumSampleRows, settings.MaximumSampleValues / f);
+        if (data.RowCount > 0) bound = Math.Min(bound, data.RowCount);
+        int capacity = (int)Math.Max(2, bound);
         var sample = new float[(long)capacity * f];
         var missing = new long[f];
         var rng = new Random(seed);
