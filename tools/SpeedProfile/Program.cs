@@ -106,6 +106,10 @@ internal static class Variants
     {
         ["defaults"] = _ => { },
         ["t1"] = o => o.NumberOfThreads = 1,
+        ["b128"] = o => o.BatchSize = 128,
+        ["b128p16"] = o => { o.BatchSize = 128; o.EarlyStoppingPatience = 16; },
+        ["p12"] = o => o.EarlyStoppingPatience = 12,
+        ["p10"] = o => o.EarlyStoppingPatience = 10,
         ["b256"] = o => Batch(o, 256, true),
         ["b512"] = o => Batch(o, 512, true),
         ["b1024"] = o => Batch(o, 1024, true),

@@ -9,6 +9,8 @@ namespace BnMlNet.Engine;
 public sealed partial class DenseDataset : IMiniBatchSource
 {
     private readonly float[] _features;
+    /// <summary>Where row 0 starts in <see cref="_features"/> (a side of an in-place hold-out starts inside the array).</summary>
+    private readonly long _offset;
     private readonly float[] _labels;
     private readonly float[]? _weights;
 
@@ -39,9 +41,10 @@ public sealed partial class DenseDataset : IMiniBatchSource
     }
 
     /// <summary>Arrays made by the engine itself (no checks); <paramref name="features"/> may be longer than rows × featureCount.</summary>
-    private DenseDataset(float[] features, float[] labels, float[]? weights, int featureCount, bool owned)
+    private DenseDataset(float[] features, float[] labels, float[]? weights, int featureCount, bool owned, long offset = 0)
     {
         _features = features;
+        _offset = offset;
         _labels = labels;
         _weights = weights;
         FeatureCount = featureCount;
@@ -77,7 +80,7 @@ public sealed partial class DenseDataset : IMiniBatchSource
         for (int start = 0; start < n; start += batchSize)
         {
             int rows = Math.Min(batchSize, n - start);
-            yield return new MiniBatch(rows, _features.AsMemory(start * f, rows * f), _labels.AsMemory(start, rows),
+            yield return new MiniBatch(rows, _features.AsMemory((int)(_offset + (long)start * f), rows * f), _labels.AsMemory(start, rows),
                 _weights is null ? (ReadOnlyMemory<float>?)null : _weights.AsMemory(start, rows));
         }
     }
@@ -97,7 +100,7 @@ public sealed partial class DenseDataset : IMiniBatchSource
         var xs = new float[cap * f];
         var ys = new float[cap];
         var ws = _weights is null ? null : new float[cap];
-        var gather = new RowGather(_features, f, threads);
+        var gather = new RowGather(_features, f, threads, _offset);
         for (int start = 0; start < n; start += batchSize)
         {
             int rows = Math.Min(batchSize, n - start);

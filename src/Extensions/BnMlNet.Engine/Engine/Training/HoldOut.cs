@@ -39,10 +39,10 @@ internal static class HoldOut
         var train = order.AsSpan(v).ToArray();
         Array.Sort(valid);
         Array.Sort(train);
-        // A dataset the trainer owns keeps its training rows in its own array (moved to the front): the features are
-        // then held once plus the validation copy, rather than twice.
-        var validation = data.Subset(valid);
-        return (data.TrainerOwnsArrays ? data.CompactInPlace(train) : data.Subset(train), validation);
+        // A dataset the trainer owns keeps both sides in its own array (training rows first): the features are then
+        // held once rather than twice.
+        if (data.TrainerOwnsArrays) return data.PartitionInPlace(train, valid);
+        return (data.Subset(train), data.Subset(valid));
     }
 
     private static void Check(long total, long train, long valid, double fraction)
