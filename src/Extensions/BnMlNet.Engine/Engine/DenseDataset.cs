@@ -96,13 +96,18 @@ public sealed partial class DenseDataset : IMiniBatchSource
             int j = rng.Next(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
+        // Two sets of buffers, used in turn: a batch's memory stays valid until the batch after next is drawn, so the
+        // trainer's stager can reference it instead of copying it.
         int cap = Math.Min(batchSize, Math.Max(n, 1));
-        var xs = new float[cap * f];
-        var ys = new float[cap];
-        var ws = _weights is null ? null : new float[cap];
+        float[][] xsPair = [new float[cap * f], new float[cap * f]], ysPair = [new float[cap], new float[cap]];
+        float[]?[] wsPair = _weights is null ? [null, null] : [new float[cap], new float[cap]];
         var gather = new RowGather(_features, f, threads, _offset);
-        for (int start = 0; start < n; start += batchSize)
+        int turn = 0;
+        for (int start = 0; start < n; start += batchSize, turn ^= 1)
         {
+            var xs = xsPair[turn];
+            var ys = ysPair[turn];
+            var ws = wsPair[turn];
             int rows = Math.Min(batchSize, n - start);
             gather.Gather(order, start, rows, xs);
             for (int r = 0; r < rows; r++)
