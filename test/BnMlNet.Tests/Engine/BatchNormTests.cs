@@ -119,6 +119,36 @@ public sealed class BatchNormTests
         CollectionAssert.AreEqual(want.RunningVariance, got.RunningVariance);
     }
 
+    /// <summary>Forwards the batches of a DenseDataset without being one, so the trainer copies each batch.</summary>
+    private sealed class Opaque(IMiniBatchSource inner) : IMiniBatchSource
+    {
+        public int FeatureCount => inner.FeatureCount;
+        public long RowCount => inner.RowCount;
+        public IEnumerable<MiniBatch> GetBatches(int batchSize, Random? shuffle) => inner.GetBatches(batchSize, shuffle);
+    }
+
+    [TestMethod]
+    [DataRow(9, 4, DisplayName = "4, 4, 1: the lone row is merged")]
+    [DataRow(13, 4, DisplayName = "4, 4, 4, 1: the lone row is merged")]
+    [DataRow(12, 4, DisplayName = "4, 4, 4")]
+    public void ReferencedBatchesTrainLikeCopiedOnes(int rows, int batch)
+    {
+        // The trainer references a DenseDataset's shuffled batches instead of copying them (the dataset alternates two
+        // buffers); any other source is copied. Same rows, weights, shuffle and dropout: the same bits.
+        var rng = new Random(8);
+        var x = TestData.Gaussian(rng, rows * 3);
+        var y = TestData.Uniform(rng, rows);
+        var w = TestData.Uniform(rng, rows, 0.1f, 2f);
+        var spec = new NetworkSpec(3, [5], 1) { DropoutRate = 0.2f };
+        var settings = new TrainingSettings { BatchSize = batch, Epochs = 3, LearningRate = 0.05f, Seed = 4 };
+        var referenced = new NetworkTrainer(spec, LossKind.SquaredError, settings).Train(new DenseDataset(x, y, w, 3));
+        var copied = new NetworkTrainer(spec, LossKind.SquaredError, settings).Train(new Opaque(new DenseDataset(x, y, w, 3)));
+        CollectionAssert.AreEqual(copied.Network.Layers[0].Weights.ToArray(), referenced.Network.Layers[0].Weights.ToArray());
+        CollectionAssert.AreEqual(copied.Network.Layers[1].Weights.ToArray(), referenced.Network.Layers[1].Weights.ToArray());
+        CollectionAssert.AreEqual(copied.Network.Layers[0].BatchNorm!.RunningMean.ToArray(), referenced.Network.Layers[0].BatchNorm!.RunningMean.ToArray());
+        CollectionAssert.AreEqual(copied.History.Select(h => h.TrainLoss).ToArray(), referenced.History.Select(h => h.TrainLoss).ToArray());
+    }
+
     [TestMethod]
     public void DataSetOfOneRow_NeverUpdatesWeightsOrStatistics()
     {

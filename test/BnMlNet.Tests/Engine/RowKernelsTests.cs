@@ -54,6 +54,23 @@ public sealed class RowKernelsTests
     }
 
     [TestMethod]
+    public void DropoutMask_IsTheSameDrawsAsTheScalarLoop()
+    {
+        // FillMask keeps the generator's state in registers and compares integers; it must give the same mask, bit for
+        // bit, and leave the generator where the scalar loop of NextSingle() ≥ rate would.
+        foreach (float rate in new[] { 0f, 0.1f, 0.25f, 0.5f, 1f / 3f, 0.999f, 5.9604645e-8f })
+        {
+            var fast = new Xoshiro256(17);
+            var slow = new Xoshiro256(17);
+            var mask = new float[5003];
+            fast.FillMask(mask, rate, 7f);
+            for (int i = 0; i < mask.Length; i++)
+                Assert.AreEqual(slow.NextSingle() >= rate ? 7f : 0f, mask[i], $"rate {rate}, element {i}");
+            Assert.AreEqual(slow.NextUInt64(), fast.NextUInt64(), $"rate {rate}: the state after the mask");
+        }
+    }
+
+    [TestMethod]
     public void Erf_MatchesKnownValues()
     {
         // erf(0.5), erf(1), erf(2), erf(−1.5) to 15 digits

@@ -6,6 +6,7 @@ public static class RecipeOff
     public static void Apply(BatchNormMlpOptionsBase options)
     {
         options.NumberOfEpochs = 20;          // the defaults before the recipe
+        options.BatchSize ??= 128;            // not the automatic batch (nor its scaled learning rate); an explicit batch stays
         options.EarlyStoppingPatience = 0;
         options.DropoutRate = 0;
         options.ValidationFraction = 0;

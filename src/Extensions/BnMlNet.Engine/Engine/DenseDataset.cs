@@ -4,11 +4,13 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// An in-memory <see cref="IMiniBatchSource"/> over row-major arrays. The arrays are not copied: do not change them
-/// while the dataset is in use.
+/// while the dataset is in use. With <see cref="TrainerOwnsArrays"/> the trainer may also overwrite them.
 /// </summary>
 public sealed partial class DenseDataset : IMiniBatchSource
 {
     private readonly float[] _features;
+    /// <summary>Where row 0 starts in <see cref="_features"/> (a side of an in-place hold-out starts inside the array).</summary>
+    private readonly long _offset;
     private readonly float[] _labels;
     private readonly float[]? _weights;
 
@@ -38,6 +40,24 @@ public sealed partial class DenseDataset : IMiniBatchSource
         FeatureCount = featureCount;
     }
 
+    /// <summary>Arrays made by the engine itself (no checks); <paramref name="features"/> may be longer than rows × featureCount.</summary>
+    private DenseDataset(float[] features, float[] labels, float[]? weights, int featureCount, bool owned, long offset = 0)
+    {
+        _features = features;
+        _offset = offset;
+        _labels = labels;
+        _weights = weights;
+        FeatureCount = featureCount;
+        TrainerOwnsArrays = owned;
+    }
+
+    /// <summary>
+    /// Hands the arrays to <see cref="NetworkTrainer.Train"/>: it may overwrite them (the validation hold-out and the
+    /// preprocessing stage then work in place, so the features are held once, not two or three times), and the caller
+    /// must neither read nor change them afterwards. Default false: the arrays are only read.
+    /// </summary>
+    public bool TrainerOwnsArrays { get; init; }
+
     /// <inheritdoc/>
     public int FeatureCount { get; }
     /// <inheritdoc/>
@@ -60,7 +80,7 @@ public sealed partial class DenseDataset : IMiniBatchSource
         for (int start = 0; start < n; start += batchSize)
         {
             int rows = Math.Min(batchSize, n - start);
-            yield return new MiniBatch(rows, _features.AsMemory(start * f, rows * f), _labels.AsMemory(start, rows),
+            yield return new MiniBatch(rows, _features.AsMemory((int)(_offset + (long)start * f), rows * f), _labels.AsMemory(start, rows),
                 _weights is null ? (ReadOnlyMemory<float>?)null : _weights.AsMemory(start, rows));
         }
     }
@@ -76,13 +96,18 @@ public sealed partial class DenseDataset : IMiniBatchSource
             int j = rng.Next(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
+        // Two sets of buffers, used in turn: a batch's memory stays valid until the batch after next is drawn, so the
+        // trainer's stager can reference it instead of copying it.
         int cap = Math.Min(batchSize, Math.Max(n, 1));
-        var xs = new float[cap * f];
-        var ys = new float[cap];
-        var ws = _weights is null ? null : new float[cap];
-        var gather = new RowGather(_features, f, threads);
-        for (int start = 0; start < n; start += batchSize)
+        float[][] xsPair = [new float[cap * f], new float[cap * f]], ysPair = [new float[cap], new float[cap]];
+        float[]?[] wsPair = _weights is null ? [null, null] : [new float[cap], new float[cap]];
+        var gather = new RowGather(_features, f, threads, _offset);
+        int turn = 0;
+        for (int start = 0; start < n; start += batchSize, turn ^= 1)
         {
+            var xs = xsPair[turn];
+            var ys = ysPair[turn];
+            var ws = wsPair[turn];
             int rows = Math.Min(batchSize, n - start);
             gather.Gather(order, start, rows, xs);
             for (int r = 0; r < rows; r++)

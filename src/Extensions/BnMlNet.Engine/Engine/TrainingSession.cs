@@ -143,9 +143,10 @@ public sealed class TrainingSession
 
     private void BeginEpoch()
     {
-        _stager.Begin(_train is DenseDataset dense
-            ? dense.GetBatches(_settings.BatchSize, _shuffle, _settings.Threads)
-            : _train.GetBatches(_settings.BatchSize, _shuffle));
+        if (_train is DenseDataset dense)
+            _stager.Begin(dense.GetBatches(_settings.BatchSize, _shuffle, _settings.Threads), adopt: true);   // no second copy
+        else
+            _stager.Begin(_train.GetBatches(_settings.BatchSize, _shuffle));
         _batchInEpoch = 0;
         _epochLossSum = 0;
         _epochWeightSum = 0;

@@ -53,6 +53,10 @@ public sealed class BenchSettings : CommandSettings
     [CommandOption("--memory-probe"), Description("fashion-mnist: only train through the engine API and report peak working set against the expected buffers")]
     public bool MemoryProbe { get; init; }
 
+    /// <summary>With --memory-probe: train with the tabular recipe's data steps (hold-out 0.2, robust scaling, dropout 0.1, early stopping).</summary>
+    [CommandOption("--recipe"), Description("with --memory-probe: train with the default recipe's hold-out, robust scaling, dropout and early stopping, the arrays handed to the trainer")]
+    public bool Recipe { get; init; }
+
     /// <summary>Skip the (slow) ML.NET scoring measurements.</summary>
     [CommandOption("--skip-scoring")]
     public bool SkipScoring { get; init; }

@@ -24,9 +24,17 @@ public static class MemoryProbe
         GC.WaitForPendingFinalizers();
         GC.Collect();
         int n = labels.Length, f = FashionMnist.PixelCount, k = FashionMnist.ClassCount, b = s.FashionMnistShape().BatchSize;
-        var data = new DenseDataset(features, labels, null, f);
-        var spec = new NetworkSpec(f, hidden, k);
+        // --recipe: the default recipe's data steps (hold-out, robust scaling, dropout, early stopping), with the arrays
+        // handed over as the ML.NET trainer hands its cache over, so the hold-out and the scaling work in place.
+        var data = new DenseDataset(features, labels, null, f) { TrainerOwnsArrays = s.Recipe };
+        var spec = new NetworkSpec(f, hidden, k) { DropoutRate = s.Recipe ? 0.1f : 0f };
         var settings = new TrainingSettings { BatchSize = b, Epochs = s.FashionMnistShape().Epochs, Threads = s.Threads, Seed = s.Seed };
+        if (s.Recipe)
+        {
+            settings.ValidationFraction = 0.2f;
+            settings.Preprocessing = new BnMlNet.Engine.Preprocessing.PreprocessingSettings(NumericScaling.Robust);
+            settings.EarlyStoppingPatience = 16;
+        }
         long before = Environment.WorkingSet;
         long peak;
         TrainingResult result;
@@ -47,8 +55,10 @@ public static class MemoryProbe
         double mb = 1048576.0;
         double dataMb = ((long)n * f + n) * 4 / mb;
         double paramMb = parameters * 4 * 4 / mb + hidden.Sum() * 2 * 4 / mb;
-        double batchMb = (3.0 * b * f + 5.0 * b * widths.Sum() + 3.0 * b * Math.Max(f, widths.Max()) + b * k) * 4 / mb;
+        double batchMb = (3.0 * b * f + 5.0 * b * widths.Sum() + 3.0 * b * Math.Max(f, widths.Max()) + b * k
+            + (s.Recipe ? 2.0 * b * hidden.Sum() : 0)) * 4 / mb;   // dropout: a mask and the dropped values per hidden block
         double expected = dataMb + paramMb + batchMb;
+        o.Put("memory_recipe", s.Recipe ? 1 : 0, "F0");
         o.Put("memory_epochs", s.FashionMnistShape().Epochs, "F0");
         o.Put("memory_final_train_loss", result.History[^1].TrainLoss, "F4");
         o.Put("memory_expected_data_mb", dataMb, "F1");

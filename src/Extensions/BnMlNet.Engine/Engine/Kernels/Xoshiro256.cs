@@ -56,5 +56,29 @@ internal sealed class Xoshiro256
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
+    /// <summary>
+    /// mask[i] = NextSingle() ≥ <paramref name="rate"/> ? <paramref name="keep"/> : 0 for every i, in order: the same
+    /// draws and values as that loop, with the state held in registers. NextSingle() = k·2⁻²⁴ for the integer
+    /// k = bits ≫ 40 is exact, so the comparison is k ≥ ⌈rate·2²⁴⌉ on integers.
+    /// </summary>
+    public void FillMask(Span<float> mask, float rate, float keep)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        ulong threshold = (ulong)Math.Ceiling(rate * (double)(1 << 24));
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong result = RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 45);
+            mask[i] = (result >> 40) >= threshold ? keep : 0f;
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 }

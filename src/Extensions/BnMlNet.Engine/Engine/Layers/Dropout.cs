@@ -13,8 +13,7 @@ internal static class Dropout
     public static void Forward(Span<float> y, Span<float> mask, ReadOnlySpan<float> x, float rate, Xoshiro256 rng)
     {
         float keepScale = 1f / (1f - rate);
-        for (int i = 0; i < x.Length; i++)
-            mask[i] = rng.NextSingle() >= rate ? keepScale : 0f;
+        rng.FillMask(mask[..x.Length], rate, keepScale);
         TensorPrimitives.Multiply(x, mask[..x.Length], y);
     }
 

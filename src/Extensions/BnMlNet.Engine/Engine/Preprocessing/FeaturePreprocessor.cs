@@ -158,6 +158,22 @@ public sealed class FeaturePreprocessor
         }
     }
 
+    /// <summary>
+    /// Preprocesses <paramref name="rows"/> rows of <paramref name="data"/> in place; only when <see cref="OutputSize"/>
+    /// = <see cref="InputSize"/> (no indicators). Each value is read before it is written, so the results are those of
+    /// <see cref="ApplyRows"/>, bit for bit.
+    /// </summary>
+    public void ApplyRowsInPlace(Span<float> data, int rows)
+    {
+        if (OutputSize != InputSize) throw new InvalidOperationException("Rows with missing indicators grow; they cannot be preprocessed in place.");
+        int n = InputSize;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.Slice(r * n, n);
+            Apply(row, row);
+        }
+    }
+
     /// <summary>Preprocesses <paramref name="rows"/> rows, row-major.</summary>
     public void ApplyRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {

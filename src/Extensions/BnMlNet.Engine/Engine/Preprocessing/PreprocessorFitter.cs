@@ -14,8 +14,15 @@ public static class PreprocessorFitter
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         int f = data.FeatureCount;
-        int capacity = (int)Math.Max(2, Math.Min(settings.MaximumSampleRows, settings.MaximumSampleValues / f));
-        var sample = new float[(long)capacity * f];
+        // No more room than there are rows (a smaller reservoir than the bound changes nothing: it fills without a draw).
+        long bound = Math.Min(settings.MaximumSampleRows, settings.MaximumSampleValues / f);
+        if (data.RowCount > 0) bound = Math.Min(bound, data.RowCount);
+        int capacity = (int)Math.Max(2, bound);
+        // Cached rows stay where they are: the reservoir then holds row indices, not a copy of the values (the same
+        // draws pick the same rows, so the statistics are the same bits).
+        var dense = data as DenseDataset;
+        var sample = dense is null ? new float[(long)capacity * f] : [];
+        var picked = dense is null ? [] : new int[capacity];
         var missing = new long[f];
         var rng = new Random(seed);
         long seen = 0;
@@ -27,7 +34,11 @@ public static class PreprocessorFitter
                 var row = x.Slice(r * f, f);
                 for (int j = 0; j < f; j++) if (float.IsNaN(row[j])) missing[j]++;
                 long slot = seen < capacity ? seen : rng.NextInt64(seen + 1);
-                if (slot < capacity) row.CopyTo(sample.AsSpan((int)slot * f, f));
+                if (slot < capacity)
+                {
+                    if (dense is null) row.CopyTo(sample.AsSpan((int)slot * f, f));
+                    else picked[slot] = (int)seen;
+                }
                 seen++;
             }
         }
@@ -44,7 +55,7 @@ public static class PreprocessorFitter
             int count = 0;
             for (int r = 0; r < rows; r++)
             {
-                float v = sample[(long)r * f + j];
+                float v = dense is null ? sample[(long)r * f + j] : dense.FeatureAt(picked[r], j);
                 if (float.IsFinite(v)) column[count++] = v;
             }
             inv[j] = 1f;

@@ -39,6 +39,9 @@ internal static class HoldOut
         var train = order.AsSpan(v).ToArray();
         Array.Sort(valid);
         Array.Sort(train);
+        // A dataset the trainer owns keeps both sides in its own array (training rows first): the features are then
+        // held once rather than twice.
+        if (data.TrainerOwnsArrays) return data.PartitionInPlace(train, valid);
         return (data.Subset(train), data.Subset(valid));
     }
 

@@ -4,9 +4,10 @@ namespace BnMlNet.Engine.Training;
 
 /// <summary>
 /// Gathers rows of a row-major feature array into a batch buffer in a given order, on up to <c>threads</c> threads
-/// (contiguous blocks of batch rows; a copy is exact whoever makes it). One instance per pass over the data.
+/// (contiguous blocks of batch rows; a copy is exact whoever makes it). Row i starts at offset + i·featureCount.
+/// One instance per pass over the data.
 /// </summary>
-internal sealed class RowGather(float[] features, int featureCount, int threads) : IPartitionedWork
+internal sealed class RowGather(float[] features, int featureCount, int threads, long offset = 0) : IPartitionedWork
 {
     /// <summary>Below this many floats per batch the gather runs on the calling thread alone.</summary>
     private const int ParallelThreshold = 32768;
@@ -32,6 +33,6 @@ internal sealed class RowGather(float[] features, int featureCount, int threads)
         var (r0, r1) = WorkPartition.Block(_rows, _parts, part, 1);
         int f = featureCount;
         for (int r = r0; r < r1; r++)
-            Array.Copy(features, (long)_order[_start + r] * f, _destination, (long)r * f, f);
+            Array.Copy(features, offset + (long)_order[_start + r] * f, _destination, (long)r * f, f);
     }
 }

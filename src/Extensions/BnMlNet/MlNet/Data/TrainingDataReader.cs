@@ -48,7 +48,8 @@ internal static class TrainingDataReader
                 labels.TryAdd(rows.Label);
                 weights?.TryAdd(rows.Weight);
             }
-            var dataset = new DenseDataset(features.ToArray(), labels.ToArray(), weights?.ToArray(), featureCount);
+            // The arrays are this reader's own: the trainer may hold out and preprocess in place (features held once).
+            var dataset = new DenseDataset(features.ToArray(), labels.ToArray(), weights?.ToArray(), featureCount) { TrainerOwnsArrays = true };
             return new ReadResult(dataset, rows.RowsSeen, rows.SkippedNonFiniteFeatures, rows.SkippedBadLabels, rows.SkippedBadWeights);
         }
     }

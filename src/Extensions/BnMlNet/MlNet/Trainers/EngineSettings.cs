@@ -13,16 +13,25 @@ internal static class EngineSettings
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
     };
 
-    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed)
+    /// <summary>
+    /// The engine's settings; <paramref name="rowsTrainedOn"/> decides the automatic batch size (and its learning
+    /// rate) when <see cref="BatchNormMlpOptionsBase.BatchSize"/> is null.
+    /// </summary>
+    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed, long rowsTrainedOn = 0)
     {
         var settings = LegacyTraining(o, seed);
+        if (o.BatchSize is null)
+        {
+            settings.BatchSize = AutoBatch.For(rowsTrainedOn);
+            settings.LearningRate = AutoBatch.LearningRate(o.LearningRate, settings.BatchSize);
+        }
         RecipeSettings.Apply(o, settings);
         return settings;
     }
 
     private static TrainingSettings LegacyTraining(BatchNormMlpOptionsBase o, int seed) => new()
     {
-        BatchSize = o.BatchSize,
+        BatchSize = o.BatchSize ?? AutoBatch.Smallest,
         Epochs = o.NumberOfEpochs,
         Optimizer = o.Optimizer,
         LearningRate = o.LearningRate,

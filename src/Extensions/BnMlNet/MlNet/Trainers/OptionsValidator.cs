@@ -30,7 +30,7 @@ internal static class OptionsValidator
         SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
         SettingRules.EnsembleSize.Check(o.EnsembleSize, nameof(o.EnsembleSize));
 
-        SettingRules.BatchSize.Check(o.BatchSize, nameof(o.BatchSize));
+        if (o.BatchSize is int batch) SettingRules.BatchSize.Check(batch, nameof(o.BatchSize));
         SettingRules.Epochs.Check(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
         SettingRules.CheckDefined(o.Optimizer, nameof(o.Optimizer));
         SettingRules.LearningRate.Check(o.LearningRate, nameof(o.LearningRate));

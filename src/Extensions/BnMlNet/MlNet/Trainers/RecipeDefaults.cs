@@ -14,11 +14,14 @@ internal static class RecipeDefaults
     /// <summary>The most epochs (early stopping usually ends sooner).</summary>
     public const int NumberOfEpochs = 100;
     /// <summary>Epochs without a validation improvement before stopping.</summary>
-    public const int EarlyStoppingPatience = 16;
+    public const int EarlyStoppingPatience = 12;
     /// <summary>Inverted dropout after each hidden block.</summary>
     public const float DropoutRate = 0.1f;
     /// <summary>Adam's β₂.</summary>
     public const float AdamBeta2 = 0.999f;
+
+    /// <summary>The batch size: null chooses it from the rows trained on (<see cref="AutoBatch"/>).</summary>
+    public static readonly int? BatchSize = null;
 
     /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
     public const int EnsembleSize = 1;
