@@ -77,7 +77,7 @@ public static class Program
                 .WithDescription("Score a CSV with a saved model; writes the input columns plus the predictions.")
                 .WithExample("predict", "--model", "model.zip", "--data", "new.csv", "--out", "predictions.csv");
             config.AddCommand<BnMlNet.Samples.Experiments.ExperimentsCommand>("experiments")
-                .WithDescription("The seed's claims about batch normalization, each measured on Fashion-MNIST: tables, plots, experiments.md.")
+                .WithDescription("The seed's claims about batch normalization, measured on Fashion-MNIST (1-6) and on the development suite (7-11): tables, plots, experiments.md.")
                 .WithExample("experiments", "--quick", "--out", "output/experiments");
             config.AddCommand<ExportOnnxCommand>("export-onnx")
                 .WithDescription("Export a saved model to ONNX and check it with ONNX Runtime against the ML.NET model.")
