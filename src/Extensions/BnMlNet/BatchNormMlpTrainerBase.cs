@@ -71,6 +71,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs);
         var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next(),
             AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction));
+        if (TrainerOptions.NumberOfThreads is null) settings.Threads = AutoThreads.For(spec, settings.BatchSize, Environment.ProcessorCount);
         var loss = RecipeSettings.Loss(TrainerOptions, Task);
         var trainer = new NetworkTrainer(spec, loss, settings);
 
@@ -79,7 +80,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         ch.Info(MessageSensitivity.None,
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
             $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? " (automatic: ≈ 64 steps per epoch, lr scaled by √(batch/128))" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
-            $"{settings.Threads} thread(s), seed {settings.Seed}.");
+            $"{settings.Threads} thread(s){(TrainerOptions.NumberOfThreads is null ? " (automatic)" : "")}, seed {settings.Seed}.");
         var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
             report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
