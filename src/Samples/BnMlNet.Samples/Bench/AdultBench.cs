@@ -96,7 +96,8 @@ public static class AdultBench
         while (cursor.MoveNext()) getter(ref v);
     }
 
-    private static void Consume(IDataView scored)
+    /// <summary>Reads Score, Probability and PredictedLabel of every row of <paramref name="scored"/> (what a caller of bulk Transform pays for).</summary>
+    internal static void Consume(IDataView scored)
     {
         var columns = new[] { scored.Schema["Score"], scored.Schema["Probability"], scored.Schema["PredictedLabel"] };
         using var cursor = scored.GetRowCursor(columns);

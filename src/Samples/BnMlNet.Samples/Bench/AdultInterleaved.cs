@@ -26,7 +26,7 @@ public static class AdultInterleaved
             for (int m = 0; m < 2; m++)
             {
                 var model = models[m];
-                bulk[m].Add(BenchOutput.BestRowsPerSecond(() => Consume(model.Transform(test)), n, passes: 2, minSeconds: 0.3, warmupSeconds: warmup));
+                bulk[m].Add(BenchOutput.BestRowsPerSecond(() => AdultBench.Consume(model.Transform(test)), n, passes: 2, minSeconds: 0.3, warmupSeconds: warmup));
             }
             for (int m = 0; m < 2; m++)
             {
@@ -42,22 +42,5 @@ public static class AdultInterleaved
         o.Put("interleaved_fasttree_single_row_latency_us", BenchOutput.Median(latency[1]), "F2");
         o.Put("ratio_bulk_rows_per_second_vs_fasttree", BenchOutput.Median(bulk[0].Zip(bulk[1], (a, b) => a / b)), "F2");
         o.Put("ratio_latency_fasttree_over_ours", BenchOutput.Median(latency[0].Zip(latency[1], (a, b) => b / a)), "F2");
-    }
-
-    private static void Consume(IDataView scored)
-    {
-        var columns = new[] { scored.Schema["Score"], scored.Schema["Probability"], scored.Schema["PredictedLabel"] };
-        using var cursor = scored.GetRowCursor(columns);
-        var score = cursor.GetGetter<float>(columns[0]);
-        var probability = cursor.GetGetter<float>(columns[1]);
-        var label = cursor.GetGetter<bool>(columns[2]);
-        float a = 0, b = 0;
-        bool c = false;
-        while (cursor.MoveNext())
-        {
-            score(ref a);
-            probability(ref b);
-            label(ref c);
-        }
     }
 }
