@@ -35,6 +35,11 @@ BENCH="dotnet $ARTIFACTS/bin/BnMlNet.Benchmarks/release/BnMlNet.Benchmarks.dll"
 
 echo "# run"
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY "$ROOT/bench/pytorch_bench.py" --skip-train > "$OUT/torch.txt"
+BLAS_LIB="$(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || true)"
+if [[ "$BLAS_LIB" != *openblas* ]]; then
+  echo "WARNING: libblas.so.3 is '${BLAS_LIB:-not found}', not OpenBLAS: install libopenblas0-pthread, or the PyTorch" \
+       "ratios below compare against the reference BLAS and mean nothing." >&2
+fi
 $PY "$ROOT/bench/pytorch_bench.py" --skip-gemm --epochs "$EPOCHS" --threads 1,2 >> "$OUT/torch.txt"
 $BENCH quick gemm 1 > "$OUT/gemm.txt"
 $SAMPLES bench --dataset fashion-mnist --epochs "$EPOCHS" --threads 1 > "$OUT/fm_t1.txt"
