@@ -70,8 +70,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
 
         var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs);
         var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next(),
-            AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction));
-        if (TrainerOptions.NumberOfThreads is null) settings.Threads = AutoThreads.For(spec, settings.BatchSize, Environment.ProcessorCount);
+            AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction), spec);
         var loss = RecipeSettings.Loss(TrainerOptions, Task);
         var trainer = new NetworkTrainer(spec, loss, settings);
 

@@ -39,6 +39,17 @@ public sealed class AutoThreadsTests
     }
 
     [TestMethod]
+    public void TrainingSettingsApplyTheRuleOnlyWhenNumberOfThreadsIsNull()
+    {
+        var tabular = new NetworkSpec(26, [128, 64], 1);
+        var auto = new BatchNormMlpRegressionTrainer.Options();
+        Assert.AreEqual(1, EngineSettings.Training(auto, seed: 1, rowsTrainedOn: 34522, network: tabular).Threads);
+        Assert.AreEqual(Environment.ProcessorCount, EngineSettings.Training(auto, seed: 1, rowsTrainedOn: 34522).Threads, "no network: one per core");
+        var fixedThreads = new BatchNormMlpRegressionTrainer.Options { NumberOfThreads = 2 };
+        Assert.AreEqual(2, EngineSettings.Training(fixedThreads, seed: 1, rowsTrainedOn: 34522, network: tabular).Threads, "an explicit count wins");
+    }
+
+    [TestMethod]
     public void TheAutomaticCountGivesTheSameModelAsOneAndTwoThreads()
     {
         var rows = Enumerable.Range(0, 600).Select(i =>

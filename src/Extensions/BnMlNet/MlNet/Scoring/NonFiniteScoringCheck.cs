@@ -8,21 +8,12 @@ namespace BnMlNet.MlNet.Scoring;
 internal static class NonFiniteScoringCheck
 {
     /// <summary>Throws at the first value in <paramref name="values"/> that <paramref name="policy"/> refuses.</summary>
-    public static void Check(ReadOnlySpan<float> values, NonFiniteScoring policy, string column)
-    {
-        if (policy == NonFiniteScoring.Impute) return;
-        bool nan = (policy & NonFiniteScoring.ThrowOnNaN) != 0, infinity = (policy & NonFiniteScoring.ThrowOnInfinity) != 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float v = values[i];
-            if (float.IsFinite(v)) continue;
-            if (float.IsNaN(v) ? nan : infinity) throw Refused(column, i, v, policy);
-        }
-    }
+    public static void Check(ReadOnlySpan<float> values, NonFiniteScoring policy, string column) =>
+        Check(default, values, policy, column);
 
     /// <summary>
     /// The same for a sparse row: <paramref name="values"/> are the listed values at slots <paramref name="indices"/>
-    /// (the implicit zeros are finite).
+    /// (the implicit zeros are finite). Empty <paramref name="indices"/> means a dense row (slot = position).
     /// </summary>
     public static void Check(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, NonFiniteScoring policy, string column)
     {
@@ -32,7 +23,7 @@ internal static class NonFiniteScoringCheck
         {
             float v = values[i];
             if (float.IsFinite(v)) continue;
-            if (float.IsNaN(v) ? nan : infinity) throw Refused(column, indices[i], v, policy);
+            if (float.IsNaN(v) ? nan : infinity) throw Refused(column, indices.IsEmpty ? i : indices[i], v, policy);
         }
     }
 

@@ -15,9 +15,11 @@ internal static class EngineSettings
 
     /// <summary>
     /// The engine's settings; <paramref name="rowsTrainedOn"/> decides the automatic batch size (and its learning
-    /// rate) when <see cref="BatchNormMlpOptionsBase.BatchSize"/> is null.
+    /// rate) when <see cref="BatchNormMlpOptionsBase.BatchSize"/> is null, and <paramref name="network"/> with that
+    /// batch the automatic thread count when <see cref="BatchNormMlpOptionsBase.NumberOfThreads"/> is null (without a
+    /// network: one per core).
     /// </summary>
-    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed, long rowsTrainedOn = 0)
+    public static TrainingSettings Training(BatchNormMlpOptionsBase o, int seed, long rowsTrainedOn = 0, NetworkSpec? network = null)
     {
         var settings = LegacyTraining(o, seed);
         if (o.BatchSize is null)
@@ -25,6 +27,8 @@ internal static class EngineSettings
             settings.BatchSize = AutoBatch.For(rowsTrainedOn);
             settings.LearningRate = AutoBatch.LearningRate(o.LearningRate, settings.BatchSize);
         }
+        if (o.NumberOfThreads is null && network is not null)
+            settings.Threads = AutoThreads.For(network, settings.BatchSize, Environment.ProcessorCount);
         RecipeSettings.Apply(o, settings);
         return settings;
     }
