@@ -63,6 +63,34 @@ internal sealed class Xoshiro256
     /// </summary>
     public void FillMask(Span<float> mask, float rate, float keep)
     {
+        if (ReferencePaths.Enabled)
+        {
+            FillMaskReference(mask, rate, keep);
+            return;
+        }
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        long threshold = (long)Math.Ceiling(rate * (double)(1 << 24));
+        uint keepBits = BitConverter.SingleToUInt32Bits(keep);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong result = RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 45);
+            // Branch-free select: (k − threshold) ≫ 63 is all ones exactly when k < threshold (drop: the bits of +0).
+            long drop = ((long)(result >> 40) - threshold) >> 63;
+            mask[i] = BitConverter.UInt32BitsToSingle(keepBits & ~(uint)drop);
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary><see cref="FillMask"/> as the plain loop with a conditional (the reference path).</summary>
+    private void FillMaskReference(Span<float> mask, float rate, float keep)
+    {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         ulong threshold = (ulong)Math.Ceiling(rate * (double)(1 << 24));
         for (int i = 0; i < mask.Length; i++)
