@@ -103,6 +103,7 @@ internal sealed class Xoshiro256
     /// (·5 and ·9 as shift-adds: the same wrapping products).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]   // the chunk buffer is written before it is read: no zeroing per call
     private void FillMaskVector(Span<float> mask, float rate, float keep)
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;

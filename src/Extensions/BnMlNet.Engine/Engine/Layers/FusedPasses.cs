@@ -120,8 +120,8 @@ internal static class FusedPasses
 
     /// <summary>
     /// The forward of batch norm (statistics given) → ReLU → (dropout) for rows [0, batch), one row at a time:
-    /// x̂ = (float)(x − μ)·rstd with μ in double, y = x̂·γ + β, a = max(y, 0), and with a mask (drawn here row after
-    /// row from <paramref name="rng"/>, the same draws in the same order as one call over the batch) out = a·mask.
+    /// x̂ = (float)(x − μ)·rstd with μ in double, y = x̂·γ + β, a = max(y, 0), and with a mask (drawn here for the whole batch in
+    /// row order from <paramref name="rng"/>, as <see cref="Dropout.Forward"/> draws them) out = a·mask.
     /// The same operations per element as <see cref="BatchNormPasses.Normalize"/>, <see cref="Activations.Forward"/>
     /// and <see cref="Dropout.Forward"/>.
     /// </summary>
@@ -136,6 +136,7 @@ internal static class FusedPasses
             || centre.Length < channels || rstd.Length < channels || gamma.Length < channels || beta.Length < channels)
             throw new ArgumentException("Fused batch norm/ReLU/dropout forward: a buffer is shorter than its shape.");
         float keep = 1f / (1f - rate);
+        if (drop) rng!.FillMask(mask[..(int)n], rate, keep);   // the batch's draws in row order, as one call over the batch
         ref double mu0 = ref MemoryMarshal.GetReference(centre);
         ref float rs0 = ref MemoryMarshal.GetReference(rstd);
         ref float ga0 = ref MemoryMarshal.GetReference(gamma);
@@ -170,12 +171,7 @@ internal static class FusedPasses
                 Unsafe.Add(ref y0, c) = v;
                 Unsafe.Add(ref a0, c) = MathF.Max(v, 0f);
             }
-            if (drop)
-            {
-                Span<float> m = mask.Slice(o, channels);
-                rng!.FillMask(m, rate, keep);
-                Multiply(dropped.Slice(o, channels), a.Slice(o, channels), m);
-            }
+            if (drop) Multiply(dropped.Slice(o, channels), a.Slice(o, channels), mask.Slice(o, channels));
         }
     }
 
