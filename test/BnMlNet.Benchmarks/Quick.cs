@@ -12,7 +12,8 @@ namespace BnMlNet.Benchmarks;
 /// <summary>
 /// Stopwatch measurements printed as <c>key=value</c> lines, for bench/run_all.sh (BenchmarkDotNet's runs take
 /// minutes; these take seconds): <c>quick gemm</c> gives GEMM GFLOP/s per shape and <c>quick step</c> the parts of
-/// one training step of 784-256-256-10 at batch 128.
+/// one training step of 784-256-256-10 at batch 128; <c>quick fused [rounds]</c> times the default recipe's epochs
+/// through the fused and the reference passes (<see cref="QuickFused"/>).
 /// </summary>
 public static class Quick
 {
@@ -28,6 +29,7 @@ public static class Quick
         if (mode is "verify") Verify();
         if (mode is "rowkernel") QuickScoring.Run();
         if (mode is "rownet") QuickScoring.RunNetwork();
+        if (mode is "fused") QuickFused.Run(args);
     }
 
     /// <summary>Compares the vectorized element-wise kernels with their scalar formulas, bit for bit.</summary>

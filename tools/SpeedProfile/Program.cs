@@ -8,7 +8,9 @@ using Microsoft.ML.Trainers.LightGbm;
 // Training seconds of the BN-MLP (defaults, or the named budget variants) beside LightGbm's, same process, after one
 // untimed warm-up fit of each on 500 rows, interleaved over ROUNDS rounds; seed 42 and each trainer's default threads,
 // as in `bench tabular`. Prints one line per dataset and variant: test metric, epochs run, median seconds, median ratio
-// max(s, 0.5)/max(LightGbm s, 0.5).
+// max(s, 0.5)/max(LightGbm s, 0.5). The variant "reference" is the defaults through the engine's reference passes
+// (ReferencePaths: the unfused, scalar passes, same bits); with it, a last column gives the median over rounds of
+// each round's seconds divided by that round's "reference" seconds (an interleaved A/B).
 // Usage: dotnet run -c Release --project tools/SpeedProfile -- DIRECTORY DATASET[,DATASET...] VARIANT[,VARIANT...] [ROUNDS]
 if (args.Length < 3 || !Directory.Exists(args[0]))
 {
@@ -28,7 +30,7 @@ foreach (var d in suite)
     var (train, test) = d.Load(ml, args[0]);
     var warm = ml.Data.TakeRows(train, 500);
     Fit(d, ml, warm, null, lightGbm: true);
-    foreach (var v in variants) Fit(d, ml, warm, v.Edit, lightGbm: false);
+    foreach (var v in variants) { Reference.Set(v.Name == "reference"); Fit(d, ml, warm, v.Edit, lightGbm: false); }
     var lgb = new List<double>();
     var times = variants.Select(_ => new List<double>()).ToArray();
     var results = new (double Metric, int Epochs, int Best)[variants.Length];
@@ -37,17 +39,22 @@ foreach (var d in suite)
         lgb.Add(Fit(d, ml, train, null, lightGbm: true).Seconds);
         for (int i = 0; i < variants.Length; i++)
         {
+            Reference.Set(variants[i].Name == "reference");
             var (s, model) = Fit(d, ml, train, variants[i].Edit, lightGbm: false);
+            Reference.Set(false);
             times[i].Add(s);
             results[i] = (Metric(d, ml, model!, test), Epochs(model!).Count, Epochs(model!).Best);
         }
     }
     double lg = Median(lgb);
+    int refIndex = Array.FindIndex(variants, v => v.Name == "reference");
     for (int i = 0; i < variants.Length; i++)
     {
         double s = Median(times[i]);
+        string paired = refIndex < 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $" {Median(times[i].Select((t, r) => t / times[refIndex][r]).ToList()):F3} | {string.Join(" ", times[i].Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {d.Name} | {variants[i].Name} | {results[i].Metric:F4} | {results[i].Epochs} | {results[i].Best} | {s:F2} | {lg:F2} | {Math.Max(s, 0.5) / Math.Max(lg, 0.5):F2} |"));
+            $"| {d.Name} | {variants[i].Name} | {results[i].Metric:R} | {results[i].Epochs} | {results[i].Best} | {s:F2} | {lg:F2} | {Math.Max(s, 0.5) / Math.Max(lg, 0.5):F2} |{paired}"));
     }
 }
 Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -99,12 +106,23 @@ static (int Count, int Best) Epochs(ITransformer model)
     return (h.Count, best);
 }
 
+/// <summary>Sets the engine's internal ReferencePaths switch (by reflection: it is not public API).</summary>
+internal static class Reference
+{
+    private static readonly System.Reflection.FieldInfo Field =
+        typeof(BnMlNet.Engine.NetworkTrainer).Assembly.GetType("BnMlNet.Engine.Kernels.ReferencePaths")?.GetField("Enabled")
+        ?? throw new InvalidOperationException("The engine has no ReferencePaths.Enabled switch.");
+
+    public static void Set(bool on) => Field.SetValue(null, on);
+}
+
 /// <summary>The budget variants measured against the defaults.</summary>
 internal static class Variants
 {
     private static readonly Dictionary<string, Action<BatchNormMlpOptionsBase>> All = new()
     {
         ["defaults"] = _ => { },
+        ["reference"] = _ => { },
         ["t1"] = o => o.NumberOfThreads = 1,
         ["b128"] = o => o.BatchSize = 128,
         ["b128p16"] = o => { o.BatchSize = 128; o.EarlyStoppingPatience = 16; },

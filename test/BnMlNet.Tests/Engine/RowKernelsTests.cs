@@ -71,6 +71,23 @@ public sealed class RowKernelsTests
     }
 
     [TestMethod]
+    public void DropoutMask_InCallsOfAnyLengthIsOneStreamOfDraws()
+    {
+        // The vector path draws in chunks of 256 and finishes each with scalar lanes; short masks take the scalar loop.
+        // Calls of any length in a row must continue one stream, as one row of a batch after the other does.
+        var fast = new Xoshiro256(23);
+        var slow = new Xoshiro256(23);
+        foreach (int length in new[] { 1, 15, 16, 17, 31, 64, 100, 128, 255, 256, 257, 300, 513, 7 })
+        {
+            var mask = new float[length];
+            fast.FillMask(mask, 0.1f, 1f / 0.9f);
+            for (int i = 0; i < length; i++)
+                Assert.AreEqual(slow.NextSingle() >= 0.1f ? 1f / 0.9f : 0f, mask[i], $"length {length}, element {i}");
+        }
+        Assert.AreEqual(slow.NextUInt64(), fast.NextUInt64(), "the state after the masks");
+    }
+
+    [TestMethod]
     public void Erf_MatchesKnownValues()
     {
         // erf(0.5), erf(1), erf(2), erf(−1.5) to 15 digits

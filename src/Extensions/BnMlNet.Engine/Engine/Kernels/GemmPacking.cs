@@ -14,40 +14,58 @@ namespace BnMlNet.Engine.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into <paramref name="dst"/> (RoundUp(mc, mr)·kc floats).</summary>
+    /// <remarks>
+    /// Full panels of a tile height that is a multiple of 4 go through <see cref="GemmTranspose"/>'s vector copies;
+    /// the rest (ragged panels, other heights, <see cref="ReferencePaths"/>) through the scalar copy. Either way the
+    /// panel holds the same values.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        bool vector = GemmTranspose.IsSupported && mr % 4 == 0 && !ReferencePaths.Enabled;
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             float* panel = dst + (long)ir * kc;
-            if (transposeA)
+            if (vector && rows == mr)
             {
-                // A is stored k×m: the mr values of step p are contiguous at a[p·lda + i].
-                float* src = a + (long)p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda, panel += mr)
-                {
-                    int r = 0;
-                    for (; r < rows; r++) panel[r] = src[r];
-                    for (; r < mr; r++) panel[r] = 0f;
-                }
+                if (transposeA) GemmTranspose.CopySteps(a + (long)p0 * lda + i0 + ir, lda, kc, mr, panel);
+                else GemmTranspose.InterleaveRows(a + (long)(i0 + ir) * lda + p0, lda, kc, mr, panel);
             }
             else
             {
-                // A is stored m×k: row r of the panel is contiguous along p; interleave the rows.
-                for (int r = 0; r < mr; r++)
-                {
-                    float* d = panel + r;
-                    if (r < rows)
-                    {
-                        float* src = a + (long)(i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[p * mr] = 0f;
-                    }
-                }
+                PackAPanel(transposeA, a, lda, i0 + ir, rows, p0, kc, mr, panel);
+            }
+        }
+    }
+
+    /// <summary>The scalar packing of one A micro-panel of <paramref name="rows"/> ≤ mr rows starting at row i.</summary>
+    private static void PackAPanel(bool transposeA, float* a, int lda, int i, int rows, int p0, int kc, int mr, float* panel)
+    {
+        if (transposeA)
+        {
+            // A is stored k×m: the mr values of step p are contiguous at a[p·lda + i].
+            float* src = a + (long)p0 * lda + i;
+            for (int p = 0; p < kc; p++, src += lda, panel += mr)
+            {
+                int r = 0;
+                for (; r < rows; r++) panel[r] = src[r];
+                for (; r < mr; r++) panel[r] = 0f;
+            }
+            return;
+        }
+        // A is stored m×k: row r of the panel is contiguous along p; interleave the rows.
+        for (int r = 0; r < mr; r++)
+        {
+            float* d = panel + r;
+            if (r < rows)
+            {
+                float* src = a + (long)(i + r) * lda + p0;
+                for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++) d[p * mr] = 0f;
             }
         }
     }

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace BnMlNet.Engine.Kernels;
 
-/// <summary>AVX 8×8 in-register transposes used to pack a transposed B (stored n×k) into column panels.</summary>
+/// <summary>AVX in-register transposes and copies used to pack B (stored n×k) and A into micro-panels.</summary>
 /// <remarks>Pure data movement: it changes no value, so it is used by the SIMD and the portable arithmetic alike.</remarks>
 internal static unsafe class GemmTranspose
 {
@@ -31,6 +31,62 @@ internal static unsafe class GemmTranspose
         {
             float* d = panel + p * nr;
             for (int c = 0; c < nr; c++) d[c] = src[(long)c * ldb + p];
+        }
+    }
+
+    /// <summary>
+    /// panel[p·mr + r] = src[r·lda + p] for r &lt; mr (a multiple of 4), p &lt; kc: mr rows of A interleaved, as 4×8
+    /// register transposes 8 steps at a time; the last kc mod 8 steps are copied one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void InterleaveRows(float* src, int lda, int kc, int mr, float* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int g = 0; g < mr; g += 4)
+            {
+                float* s = src + (long)g * lda + p;
+                Vector256<float> r0 = Avx.LoadVector256(s);
+                Vector256<float> r1 = Avx.LoadVector256(s + lda);
+                Vector256<float> r2 = Avx.LoadVector256(s + 2L * lda);
+                Vector256<float> r3 = Avx.LoadVector256(s + 3L * lda);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1);    // r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5]
+                Vector256<float> t1 = Avx.UnpackHigh(r0, r1);   // r0[2] r1[2] r0[3] r1[3] | r0[6] r1[6] r0[7] r1[7]
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+                Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44); // steps 0 | 4 of rows g..g+3
+                Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE); // steps 1 | 5
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44); // steps 2 | 6
+                Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE); // steps 3 | 7
+                float* d = panel + p * mr + g;
+                Sse.Store(d, u0.GetLower());
+                Sse.Store(d + mr, u1.GetLower());
+                Sse.Store(d + 2 * mr, u2.GetLower());
+                Sse.Store(d + 3 * mr, u3.GetLower());
+                Sse.Store(d + 4 * mr, u0.GetUpper());
+                Sse.Store(d + 5 * mr, u1.GetUpper());
+                Sse.Store(d + 6 * mr, u2.GetUpper());
+                Sse.Store(d + 7 * mr, u3.GetUpper());
+            }
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = panel + p * mr;
+            for (int r = 0; r < mr; r++) d[r] = src[(long)r * lda + p];
+        }
+    }
+
+    /// <summary>panel[p·mr + r] = src[p·lda + r] for r &lt; mr (a multiple of 4), p &lt; kc: mr contiguous values per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopySteps(float* src, int lda, int kc, int mr, float* panel)
+    {
+        for (int p = 0; p < kc; p++, src += lda, panel += mr)
+        {
+            int r = 0;
+            for (; r + 8 <= mr; r += 8) Avx.Store(panel + r, Avx.LoadVector256(src + r));
+            for (; r < mr; r += 4) Sse.Store(panel + r, Sse.LoadVector128(src + r));
         }
     }
 

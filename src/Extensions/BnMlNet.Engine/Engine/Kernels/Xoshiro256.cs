@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace BnMlNet.Engine.Kernels;
 
 /// <summary>
@@ -62,6 +66,92 @@ internal sealed class Xoshiro256
     /// k = bits ≫ 40 is exact, so the comparison is k ≥ ⌈rate·2²⁴⌉ on integers.
     /// </summary>
     public void FillMask(Span<float> mask, float rate, float keep)
+    {
+        if (ReferencePaths.Enabled)
+        {
+            FillMaskReference(mask, rate, keep);
+            return;
+        }
+        if (Vector512.IsHardwareAccelerated && mask.Length >= 16)
+        {
+            FillMaskVector(mask, rate, keep);
+            return;
+        }
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        long threshold = (long)Math.Ceiling(rate * (double)(1 << 24));
+        uint keepBits = BitConverter.SingleToUInt32Bits(keep);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong result = RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = RotateLeft(s3, 45);
+            // Branch-free select: (k − threshold) ≫ 63 is all ones exactly when k < threshold (drop: the bits of +0).
+            long drop = ((long)(result >> 40) - threshold) >> 63;
+            mask[i] = BitConverter.UInt32BitsToSingle(keepBits & ~(uint)drop);
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>
+    /// <see cref="FillMask"/> in two phases per chunk of up to 256 draws: the state transition alone (the serial part),
+    /// keeping each draw's s1; then the output function rotl(s1·5, 7)·9, the comparison and the select in 8-lane vectors
+    /// (·5 and ·9 as shift-adds: the same wrapping products).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]   // the chunk buffer is written before it is read: no zeroing per call
+    private void FillMaskVector(Span<float> mask, float rate, float keep)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        ulong threshold = (ulong)Math.Ceiling(rate * (double)(1 << 24));
+        var vThreshold = Vector512.Create(threshold);
+        var vKeep = Vector512.Create((ulong)BitConverter.SingleToUInt32Bits(keep));
+        Span<ulong> raw = stackalloc ulong[256];
+        ref ulong r0 = ref MemoryMarshal.GetReference(raw);
+        for (int start = 0; start < mask.Length; start += 256)
+        {
+            int len = Math.Min(256, mask.Length - start);
+            for (int j = 0; j < len; j++)
+            {
+                Unsafe.Add(ref r0, j) = s1;
+                ulong t = s1 << 17;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= t;
+                s3 = RotateLeft(s3, 45);
+            }
+            ref float m0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(mask), start);
+            int i = 0;
+            for (; i + 16 <= len; i += 16)
+            {
+                var lo = Output(Vector512.LoadUnsafe(ref r0, (nuint)i), vThreshold, vKeep);
+                var hi = Output(Vector512.LoadUnsafe(ref r0, (nuint)(i + 8)), vThreshold, vKeep);
+                Vector512.Narrow(lo, hi).AsSingle().StoreUnsafe(ref m0, (nuint)i);
+            }
+            for (; i < len; i++)
+                Unsafe.Add(ref m0, i) = (RotateLeft(Unsafe.Add(ref r0, i) * 5, 7) * 9 >> 40) >= threshold ? keep : 0f;
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>Per lane: rotl(s·5, 7)·9 ≫ 40 ≥ threshold ? the keep value's bits : 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Output(Vector512<ulong> s, Vector512<ulong> threshold, Vector512<ulong> keepBits)
+    {
+        var x = s + Vector512.ShiftLeft(s, 2);                                  // s·5
+        x = Vector512.ShiftLeft(x, 7) | Vector512.ShiftRightLogical(x, 57);     // rotl(·, 7)
+        x += Vector512.ShiftLeft(x, 3);                                         // ·9
+        return Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(x, 40), threshold) & keepBits;
+    }
+
+    /// <summary><see cref="FillMask"/> as the plain loop with a conditional (the reference path).</summary>
+    private void FillMaskReference(Span<float> mask, float rate, float keep)
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         ulong threshold = (ulong)Math.Ceiling(rate * (double)(1 << 24));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using BnMlNet.Engine.Kernels;
 
 namespace BnMlNet.Engine.Layers;
 
@@ -31,7 +32,34 @@ internal static class BatchNormLayer
     }
 
     /// <summary>Inference forward with frozen statistics: y = γ·(x − μ_run)/√(σ²_run + ε) + β.</summary>
+    /// <remarks>
+    /// √(σ²_run + ε) is taken once per channel and the rest runs in vectors: the same correctly rounded subtraction,
+    /// division, product and sum per element as the scalar formula (no fused multiply-add, no reciprocal), so the
+    /// same bits (<see cref="FusedPasses.InferenceRows"/>).
+    /// </remarks>
     public static void ForwardInference(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, float epsilon)
+    {
+        if (ReferencePaths.Enabled)
+        {
+            ForwardInferenceReference(y, x, gamma, beta, runningMean, runningVariance, batch, channels, epsilon);
+            return;
+        }
+        float[] sd = ArrayPool<float>.Shared.Rent(channels);
+        try
+        {
+            for (int c = 0; c < channels; c++) sd[c] = MathF.Sqrt(runningVariance[c] + epsilon);
+            FusedPasses.InferenceRows(y, x, gamma, beta, runningMean, sd.AsSpan(0, channels), batch, channels);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sd);
+        }
+    }
+
+    /// <summary>The scalar form of <see cref="ForwardInference"/> (the reference path).</summary>
+    internal static void ForwardInferenceReference(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, int batch, int channels, float epsilon)
     {
@@ -47,7 +75,7 @@ internal static class BatchNormLayer
     /// <summary>
     /// Exact train-mode backward. With g = ∂L/∂y:
     /// ∂L/∂β = Σ g, ∂L/∂γ = Σ g·x̂, ∂L/∂x = γ·rstd/B · (B·g − ∂L/∂β − x̂·∂L/∂γ).
-    /// The mean and variance depend on x, and the formula includes those paths.
+    /// The mean and variance depend on x, and the formula includes those paths. An empty <paramref name="dx"/> skips it.
     /// </summary>
     public static void Backward(
         Span<float> dx, Span<float> dGamma, Span<float> dBeta,
@@ -55,6 +83,7 @@ internal static class BatchNormLayer
         int batch, int channels)
     {
         BatchNormPasses.GradientSums(dGamma, dBeta, dy, xhat, batch, channels, 0, channels);
+        if (dx.IsEmpty) return;   // only the parameters' gradients are wanted
         BatchNormPasses.InputGradient(dx, dy, xhat, gamma, rstd, dGamma, dBeta, batch, channels, 0, batch);
     }
 

@@ -74,7 +74,7 @@ internal sealed unsafe class BatchNormWork : IPartitionedWork
         }
     }
 
-    /// <summary><see cref="BatchNormLayer.Backward"/> on up to <paramref name="threads"/> threads.</summary>
+    /// <summary><see cref="BatchNormLayer.Backward"/> on up to <paramref name="threads"/> threads (an empty <paramref name="dx"/>: γ and β only).</summary>
     public static void Backward(
         Span<float> dx, Span<float> dGamma, Span<float> dBeta,
         ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, ReadOnlySpan<float> gamma, ReadOnlySpan<float> rstd,
@@ -85,7 +85,8 @@ internal sealed unsafe class BatchNormWork : IPartitionedWork
             BatchNormLayer.Backward(dx, dGamma, dBeta, dy, xhat, gamma, rstd, batch, channels);
             return;
         }
-        Check(dx, batch, channels); Check(dy, batch, channels); Check(xhat, batch, channels);
+        if (!dx.IsEmpty) Check(dx, batch, channels);
+        Check(dy, batch, channels); Check(xhat, batch, channels);
         Check(dGamma, 1, channels); Check(dBeta, 1, channels); Check(gamma, 1, channels); Check(rstd, 1, channels);
         var w = ForThisThread;
         // Field reuse: _out = dx, _in = dy, _mean = dGamma, _variance = dBeta.
@@ -101,11 +102,13 @@ internal sealed unsafe class BatchNormWork : IPartitionedWork
             w._gamma = pg;
             w._rstd = pr;
             w.Run(Pass.GradientSums, WorkPartition.Parts(channels, threads, Granule));
-            w.Run(Pass.InputGradient, Math.Min(threads, batch));
+            if (dx.IsEmpty) w.Clear();
+            else w.Run(Pass.InputGradient, Math.Min(threads, batch));
         }
     }
 
-    private static bool IsParallel(int batch, int channels, int threads)
+    /// <summary>Whether a pass over [batch×channels] is split across threads (else it runs on the calling thread).</summary>
+    internal static bool IsParallel(int batch, int channels, int threads)
         => threads > 1 && (long)batch * channels >= ParallelThreshold;
 
     private static void Check(ReadOnlySpan<float> s, int rows, int channels)

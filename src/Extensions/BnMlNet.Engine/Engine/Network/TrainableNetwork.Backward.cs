@@ -1,3 +1,4 @@
+using BnMlNet.Engine.Kernels;
 using BnMlNet.Engine.Layers;
 
 namespace BnMlNet.Engine.Network;
@@ -22,35 +23,9 @@ internal sealed partial class TrainableNetwork
         {
             var layer = Layers[l];
             var b = ws.Layers[l];
-            int n = rows * layer.OutputSize;
-            ReadOnlySpan<float> dz = dOut;
-            if (!layer.IsOutput)
-            {
-                ReadOnlySpan<float> d = dOut;
-                if (layer.HasDropout && _lastMode == ForwardMode.Train)
-                {
-                    Dropout.Backward(ws.Scratch1.AsSpan(0, n), d, b.Mask);
-                    d = ws.Scratch1.AsSpan(0, n);
-                }
-                var bn = layer.BatchNorm;
-                var bb = b.BatchNorm;
-                Span<float> s2 = ws.Scratch2.AsSpan(0, n), s3 = ws.Scratch3.AsSpan(0, n);
-                switch (layer.Placement)
-                {
-                    case BatchNormPlacement.BeforeActivation:
-                        ActivationWork.Backward(s2, d, bb!.Output.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
-                        BatchNormWork.Backward(s3, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), s2, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
-                        break;
-                    case BatchNormPlacement.AfterActivation:
-                        BatchNormWork.Backward(s2, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), d, bb!.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
-                        ActivationWork.Backward(s3, s2, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
-                        break;
-                    default:
-                        ActivationWork.Backward(s3, d, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
-                        break;
-                }
-                dz = s3;
-            }
+            ReadOnlySpan<float> dz = layer.IsOutput ? dOut
+                : IsFused(layer, rows, batchStatistics: true) ? FusedBlockBackward(layer, b, dOut, rows)
+                : BlockBackward(layer, b, dOut, rows);
             ReadOnlySpan<float> layerInput = l > 0
                 ? ws.Layers[l - 1].Output.AsSpan(0, rows * layer.InputSize)
                 : Embedding is not null ? ws.Embedding!.Output.AsSpan(0, rows * layer.InputSize)
@@ -80,8 +55,58 @@ internal sealed partial class TrainableNetwork
         if (InputBatchNorm is { } ib)
         {
             var bb = ws.InputBatchNorm!;
-            BatchNormWork.Backward(ws.Scratch1.AsSpan(0, rows * ib.Size), p.Gradient(ib.Gamma), p.Gradient(ib.Beta),
+            // Nothing takes the gradient of the features themselves: γ and β only (the reference path still computes it).
+            Span<float> unused = ReferencePaths.Enabled ? ws.Scratch1.AsSpan(0, rows * ib.Size) : default;
+            BatchNormWork.Backward(unused, p.Gradient(ib.Gamma), p.Gradient(ib.Beta),
                 dOut, bb.Xhat, p.Value(ib.Gamma), bb.Rstd, rows, ib.Size, Threads);
         }
+    }
+
+    /// <summary>∂L/∂Z of a hidden block fused by <see cref="IsFused"/>: dropout, ReLU and batch norm's two sums in one pass, then batch norm's dx pass.</summary>
+    private ReadOnlySpan<float> FusedBlockBackward(LayerState layer, LayerBuffers b, ReadOnlySpan<float> dOut, int rows)
+    {
+        var ws = _workspace!;
+        var p = Parameters;
+        var bb = b.BatchNorm!;
+        var bn = layer.BatchNorm!;
+        int n = rows * layer.OutputSize;
+        bool dropout = layer.HasDropout && _lastMode == ForwardMode.Train;
+        Span<float> g = ws.Scratch2.AsSpan(0, n), dz = ws.Scratch3.AsSpan(0, n), dGamma = p.Gradient(bn.Gamma), dBeta = p.Gradient(bn.Beta);
+        FusedPasses.MaskReluGradientSums(g, dGamma, dBeta, dOut, dropout ? b.Mask.AsSpan(0, n) : default,
+            bb.Output.AsSpan(0, n), bb.Xhat.AsSpan(0, n), rows, layer.OutputSize);
+        BatchNormPasses.InputGradient(dz, g, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, dGamma, dBeta, rows, layer.OutputSize, 0, rows);
+        return dz;
+    }
+
+    /// <summary>∂L/∂Z of a hidden block from ∂L/∂(its output): dropout, then activation and batch norm in their order.</summary>
+    private ReadOnlySpan<float> BlockBackward(LayerState layer, LayerBuffers b, ReadOnlySpan<float> dOut, int rows)
+    {
+        var ws = _workspace!;
+        var p = Parameters;
+        int n = rows * layer.OutputSize;
+        ReadOnlySpan<float> d = dOut;
+        if (layer.HasDropout && _lastMode == ForwardMode.Train)
+        {
+            Dropout.Backward(ws.Scratch1.AsSpan(0, n), d, b.Mask);
+            d = ws.Scratch1.AsSpan(0, n);
+        }
+        var bn = layer.BatchNorm;
+        var bb = b.BatchNorm;
+        Span<float> s2 = ws.Scratch2.AsSpan(0, n), s3 = ws.Scratch3.AsSpan(0, n);
+        switch (layer.Placement)
+        {
+            case BatchNormPlacement.BeforeActivation:
+                ActivationWork.Backward(s2, d, bb!.Output.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                BatchNormWork.Backward(s3, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), s2, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+                break;
+            case BatchNormPlacement.AfterActivation:
+                BatchNormWork.Backward(s2, p.Gradient(bn!.Gamma), p.Gradient(bn.Beta), d, bb!.Xhat, p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+                ActivationWork.Backward(s3, s2, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                break;
+            default:
+                ActivationWork.Backward(s3, d, b.Z.AsSpan(0, n), b.Activation.AsSpan(0, n), layer.Activation, Spec.LeakyReluSlope, Threads);
+                break;
+        }
+        return s3;
     }
 }

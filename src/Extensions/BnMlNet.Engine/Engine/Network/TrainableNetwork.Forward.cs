@@ -1,3 +1,5 @@
+using System.Buffers;
+using BnMlNet.Engine.Kernels;
 using BnMlNet.Engine.Layers;
 
 namespace BnMlNet.Engine.Network;
@@ -43,6 +45,15 @@ internal sealed partial class TrainableNetwork
                 return b.Z.AsSpan(0, n);
             }
             float[] post;
+            bool dropout = layer.HasDropout && mode == ForwardMode.Train;
+            if (IsFused(layer, rows, mode != ForwardMode.Inference))
+            {
+                if (stopAtBatchNormOf == layer.Index) return default;
+                post = FusedBlock(layer, b, rows, mode, dropout);
+                b.Output = post;
+                input = post.AsSpan(0, n);
+                continue;
+            }
             switch (layer.Placement)
             {
                 case BatchNormPlacement.BeforeActivation:
@@ -62,7 +73,7 @@ internal sealed partial class TrainableNetwork
                     post = b.Activation;
                     break;
             }
-            if (layer.HasDropout && mode == ForwardMode.Train)
+            if (dropout)
             {
                 Dropout.Forward(b.Dropped.AsSpan(0, n), b.Mask, post.AsSpan(0, n), Spec.DropoutRate, _dropoutRng);
                 post = b.Dropped;
@@ -71,6 +82,36 @@ internal sealed partial class TrainableNetwork
             input = post.AsSpan(0, n);
         }
         throw new InvalidOperationException("The network has no output layer.");
+    }
+
+    /// <summary>
+    /// Whether block <paramref name="layer"/> runs as one fused pass (<see cref="FusedPasses"/>): batch norm before a
+    /// ReLU, batch statistics, on the calling thread (where the separate passes would not be split across threads).
+    /// </summary>
+    private bool IsFused(LayerState layer, int rows, bool batchStatistics)
+        => batchStatistics && !ReferencePaths.Enabled && layer.Placement == BatchNormPlacement.BeforeActivation
+            && layer.Activation == Activation.Relu && !BatchNormWork.IsParallel(rows, layer.OutputSize, Threads);
+
+    /// <summary>Batch norm (batch statistics) → ReLU → dropout of one block in one pass over its rows; returns its output buffer.</summary>
+    private float[] FusedBlock(LayerState layer, LayerBuffers b, int rows, ForwardMode mode, bool dropout)
+    {
+        var bn = layer.BatchNorm!;
+        var bb = b.BatchNorm!;
+        int c = layer.OutputSize;
+        double[] centre = ArrayPool<double>.Shared.Rent(c);
+        try
+        {
+            BatchNormPasses.Statistics(centre, bb.Mean, bb.Variance, bb.Rstd, b.Z.AsSpan(0, rows * c), rows, c, Epsilon, 0, c);
+            if (mode == ForwardMode.Train && rows >= 2)
+                BatchNormLayer.UpdateRunning(bn.RunningMean, bn.RunningVariance, bb.Mean, bb.Variance, rows, Momentum);
+            FusedPasses.NormalizeReluDropout(bb.Output, bb.Xhat, b.Activation, b.Dropped, b.Mask, b.Z.AsSpan(0, rows * c), centre,
+                bb.Rstd, Parameters.Value(bn.Gamma), Parameters.Value(bn.Beta), rows, c, dropout ? _dropoutRng : null, Spec.DropoutRate);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(centre);
+        }
+        return dropout ? b.Dropped : b.Activation;
     }
 
     private void ApplyBatchNorm(BatchNormState bn, BatchNormBuffers b, ReadOnlySpan<float> x, int rows, ForwardMode mode)

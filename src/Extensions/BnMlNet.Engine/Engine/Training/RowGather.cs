@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+using BnMlNet.Engine.Kernels;
 using BnMlNet.Engine.Threading;
 
 namespace BnMlNet.Engine.Training;
@@ -12,6 +14,9 @@ internal sealed class RowGather(float[] features, int featureCount, int threads,
     /// <summary>Below this many floats per batch the gather runs on the calling thread alone.</summary>
     private const int ParallelThreshold = 32768;
 
+    /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches.</summary>
+    private const int Ahead = 8;
+
     private int[] _order = [];
     private float[] _destination = [];
     private int _start, _rows, _parts;
@@ -19,6 +24,8 @@ internal sealed class RowGather(float[] features, int featureCount, int threads,
     /// <summary>Copies rows order[start .. start + rows) to rows 0 .. rows − 1 of <paramref name="destination"/>.</summary>
     public void Gather(int[] order, int start, int rows, float[] destination)
     {
+        if ((long)rows * featureCount > destination.Length || start < 0 || (long)start + rows > order.Length)
+            throw new ArgumentException("Row gather: the batch does not fit its buffer or its order.");
         _order = order;
         _start = start;
         _rows = rows;
@@ -31,8 +38,37 @@ internal sealed class RowGather(float[] features, int featureCount, int threads,
     public void Execute(int part)
     {
         var (r0, r1) = WorkPartition.Block(_rows, _parts, part, 1);
+        if (ReferencePaths.Enabled)
+        {
+            for (int r = r0; r < r1; r++)
+                Array.Copy(features, offset + (long)_order[_start + r] * featureCount, _destination, (long)r * featureCount, featureCount);
+            return;
+        }
+        CopyRows(r0, r1);
+    }
+
+    /// <summary>
+    /// The rows [r0, r1) of the batch, each a plain memory copy, with the rows <see cref="Ahead"/> places later asked
+    /// into the cache first (the rows are scattered over the whole array, so each one is otherwise a cache miss).
+    /// </summary>
+    private unsafe void CopyRows(int r0, int r1)
+    {
         int f = featureCount;
-        for (int r = r0; r < r1; r++)
-            Array.Copy(features, offset + (long)_order[_start + r] * f, _destination, (long)r * f, f);
+        long bytes = (long)f * sizeof(float);
+        fixed (float* src = features, dst = _destination)
+        fixed (int* order = _order)
+        {
+            int* o = order + _start;
+            for (int r = r0; r < r1; r++)
+            {
+                if (Sse.IsSupported && r + Ahead < r1)
+                {
+                    byte* next = (byte*)(src + offset + (long)o[r + Ahead] * f);
+                    for (long b = 0; b < bytes; b += 64) Sse.Prefetch0(next + b);
+                    Sse.Prefetch0(next + bytes - 1);
+                }
+                Buffer.MemoryCopy(src + offset + (long)o[r] * f, dst + (long)r * f, bytes, bytes);
+            }
+        }
     }
 }

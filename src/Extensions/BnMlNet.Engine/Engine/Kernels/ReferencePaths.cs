@@ -1,0 +1,13 @@
+namespace BnMlNet.Engine.Kernels;
+
+/// <summary>
+/// A process-wide switch back to the plain passes that faster ones replaced (the scalar GEMM packing, the unfused
+/// batch-norm/ReLU/dropout passes, the scalar inference batch norm). Both give the same bits; the switch exists so that
+/// tests can compare whole trainings through both and a benchmark can time them interleaved in one process.
+/// Never set outside those.
+/// </summary>
+internal static class ReferencePaths
+{
+    /// <summary>True: run the reference passes.</summary>
+    public static volatile bool Enabled;
+}
