@@ -7,8 +7,7 @@ namespace BnMlNet.Tests.Embedding;
 /// <summary>
 /// Training with the categorical embedding: determinism (repeat and 1 vs 2 threads, alone, with the numerical embedding
 /// and with an ensemble), that small blocks pass through unchanged, and that the frozen (folded) network scores what the
-/// unfolded inference forward pass computes (the ensemble's folded scoring is checked through Transform and ONNX in
-/// <see cref="CategoricalEmbeddingScoringTests"/>).
+/// unfolded inference forward pass computes (for an ensemble, member by member).
 /// </summary>
 [TestClass]
 public sealed class CategoricalEmbeddingTrainingTests
@@ -101,6 +100,7 @@ public sealed class CategoricalEmbeddingTrainingTests
     [TestMethod]
     [DataRow(1, false)]
     [DataRow(1, true)]
+    [DataRow(3, false)]
     public void FrozenFoldedNetwork_ScoresLikeTheUnfoldedInferenceForward(int ensemble, bool periodic)
     {
         var (_, x) = Make(300, 6);
@@ -112,6 +112,16 @@ public sealed class CategoricalEmbeddingTrainingTests
         var unfolded = net.Forward(x, 300, ForwardMode.Inference).ToArray();
         var frozen = net.ToInferenceNetwork();
         Assert.AreEqual(F, frozen.Layers[0].InputSize - (periodic ? 3 * 3 - 3 : 0), "folded: the first layer takes the input slots");
+        if (ensemble > 1)
+        {
+            // The members' raw outputs: the same dense layers read as one wide network (k outputs per row).
+            var wide = new InferenceNetwork(frozen.Layers, frozen.InputBatchNorm, frozen.LeakyReluSlope);
+            var raw = new float[300 * ensemble];
+            wide.PredictBatch(x, 300, raw);
+            for (int i = 0; i < raw.Length; i++)
+                Assert.AreEqual(unfolded[i], raw[i], 1e-4 * Math.Max(1, Math.Abs(unfolded[i])), $"row {i / ensemble}, member {i % ensemble}");
+            return;
+        }
         var scored = new float[300];
         frozen.PredictBatch(x, 300, scored);
         for (int r = 0; r < 300; r++)
