@@ -39,6 +39,23 @@ public sealed class CategoricalEmbeddingIntegrationTests
     }
 
     [TestMethod]
+    [DataRow(NumericEmbedding.None, 2)]
+    [DataRow(NumericEmbedding.Periodic, 5)]
+    public void TheFoldedModelIsWrittenInThePayloadVersionOfTheSameOptionsWithoutIt(NumericEmbedding numeric, int version)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, _, _) = OnnxTestData.Split(ml);
+        int PayloadVersion(CategoricalEmbedding categorical)
+        {
+            var model = OnnxTestData.Pipeline(ml, OnnxTask.Binary, new OnnxTestData.Net(Epochs: 2, Embedding: numeric, Categorical: categorical)).Fit(train);
+            var (_, entry) = BnMlNet.Tests.Persistence.ModelZip.FindOurEntry(BnMlNet.Tests.Persistence.ModelZip.Save(ml, model, train.Schema));
+            return BitConverter.ToInt32(entry, BnMlNet.Tests.Persistence.ModelZip.PayloadStart(entry) + 8);
+        }
+        Assert.AreEqual(version, PayloadVersion(CategoricalEmbedding.None), "without it");
+        Assert.AreEqual(version, PayloadVersion(CategoricalEmbedding.Learned), "with it: no new payload version");
+    }
+
+    [TestMethod]
     [DataRow(OnnxTask.Binary)]
     [DataRow(OnnxTask.Multiclass)]
     [DataRow(OnnxTask.Regression)]
