@@ -71,4 +71,26 @@ public abstract partial class BatchNormMlpOptionsBase
     /// inputs; larger σ starts from higher frequencies, i.e. a more wiggly function of each feature).
     /// </summary>
     public float EmbeddingSigma = RecipeDefaults.EmbeddingSigma;
+
+    /// <summary>
+    /// A learned embedding of the categorical features, read from the feature column's <c>CategoricalSlotRanges</c>
+    /// annotation (which ML.NET's <c>OneHotEncoding</c> writes and <c>Concatenate</c> keeps; the pipeline does not change).
+    /// <see cref="BnMlNet.CategoricalEmbedding.Learned"/>: each one-hot block of at least
+    /// <see cref="CategoricalEmbeddingMinimumLevels"/> slots is replaced by its <see cref="CategoricalEmbeddingDimension"/>
+    /// values x_block·E, with E [levels×d] learned (a lookup of the hot level's row; an unseen level, an all-zero block,
+    /// gives 0), after <see cref="NumericScaling"/> and the input batch norm; smaller blocks pass through one-hot.
+    /// The frozen model folds it into the first layer, so Transform, PredictionEngine and ONNX need nothing extra.
+    /// Combines with <see cref="NumericEmbedding"/> and <see cref="EnsembleSize"/>. A feature column without the
+    /// annotation trains as with <see cref="BnMlNet.CategoricalEmbedding.None"/> (the default).
+    /// </summary>
+    public CategoricalEmbedding CategoricalEmbedding = RecipeDefaults.CategoricalEmbedding;
+
+    /// <summary>Output dimensions d per embedded categorical block, an integer in [1, 64]. Default 8 (RealMLP's).</summary>
+    public int CategoricalEmbeddingDimension = RecipeDefaults.CategoricalEmbeddingDimension;
+
+    /// <summary>
+    /// The fewest levels (one-hot slots) a categorical block needs to be embedded, an integer in [2, 1,000,000]; smaller
+    /// blocks pass through one-hot. Default 10 (RealMLP embeds categoricals above 9 levels and keeps the others one-hot).
+    /// </summary>
+    public int CategoricalEmbeddingMinimumLevels = RecipeDefaults.CategoricalEmbeddingMinimumLevels;
 }

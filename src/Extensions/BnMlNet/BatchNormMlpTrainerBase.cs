@@ -68,7 +68,10 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         ReadResult? valid = context.ValidationSet is { } v ? Read(v.Data, ch, "validation") : null;
         if (valid is not null && valid.Dataset.RowCount == 0) valid = null;
 
-        var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs);
+        var blocks = TrainerOptions.CategoricalEmbedding == CategoricalEmbedding.None ? null
+            : MlNet.Data.CategoricalSlotRanges.Read(context.TrainingSet.Data.Schema[FeatureColumn.Name], train.Dataset.FeatureCount);
+        var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs, blocks);
+        if (blocks is not null) RecipeLog.DescribeCategorical(ch, blocks, TrainerOptions.CategoricalEmbeddingMinimumLevels, TrainerOptions.CategoricalEmbeddingDimension, FeatureColumn.Name);
         var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next(),
             AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction), spec);
         var loss = RecipeSettings.Loss(TrainerOptions, Task);

@@ -178,6 +178,8 @@ public sealed partial class ProjectBoundaryTests
             // numerical embeddings (issue 11, piece 4)
             "BnMlNet.NumericEmbedding", "BnMlNet.Engine.NumericEmbeddingSettings", "BnMlNet.Engine.PeriodicEmbeddingParameters",
             "BnMlNet.Engine.Preprocessing.EmbeddedSlotSelector",
+            // categorical embeddings (issue 11, piece 5)
+            "BnMlNet.CategoricalEmbedding", "BnMlNet.Engine.CategoricalEmbeddingSettings", "BnMlNet.Engine.CategoricalBlock",
         ];
         var exported = typeof(NetworkTrainer).Assembly.GetExportedTypes().Select(t => t.FullName!).Order().ToArray();
         CollectionAssert.AreEqual(documented.Order().ToArray(), exported, string.Join(", ", exported));

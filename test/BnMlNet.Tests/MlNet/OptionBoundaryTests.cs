@@ -56,6 +56,8 @@ public sealed class OptionBoundaryTests
         yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingFrequencies), 1, "in [1, 64]", (o, v) => o.EmbeddingFrequencies = v, max: 64);
         yield return Int(nameof(BatchNormMlpOptionsBase.EmbeddingDimension), 1, "in [1, 64]", (o, v) => o.EmbeddingDimension = v, max: 64);
         yield return Float(nameof(BatchNormMlpOptionsBase.EmbeddingSigma), 0, false, 100, true, "in (0, 100]", (o, v) => o.EmbeddingSigma = v);
+        yield return Int(nameof(BatchNormMlpOptionsBase.CategoricalEmbeddingDimension), 1, "in [1, 64]", (o, v) => o.CategoricalEmbeddingDimension = v, max: 64);
+        yield return Int(nameof(BatchNormMlpOptionsBase.CategoricalEmbeddingMinimumLevels), 2, "in [2, 1000000]", (o, v) => o.CategoricalEmbeddingMinimumLevels = v, max: 1_000_000);
         // binary and multiclass only (the probes use binary options); the multiclass field shares the rule
         yield return Float(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing), 0, true, 1, false, "in [0, 1)",
             (o, v) => ((BatchNormMlpBinaryTrainer.Options)o).LabelSmoothing = v);
@@ -149,7 +151,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.RestoreBestModel), nameof(BatchNormMlpOptionsBase.CancellationToken),
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
-            nameof(BatchNormMlpOptionsBase.NumericEmbedding),
+            nameof(BatchNormMlpOptionsBase.NumericEmbedding), nameof(BatchNormMlpOptionsBase.CategoricalEmbedding),
             nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
@@ -166,6 +168,7 @@ public sealed class OptionBoundaryTests
     [DataRow(nameof(BatchNormMlpOptionsBase.RunningStatistics))]
     [DataRow(nameof(BatchNormMlpOptionsBase.NumericScaling))]
     [DataRow(nameof(BatchNormMlpOptionsBase.NumericEmbedding))]
+    [DataRow(nameof(BatchNormMlpOptionsBase.CategoricalEmbedding))]
     public void EnumOptionsAcceptEveryMemberAndRejectJustPastTheEnds(string option)
     {
         var field = typeof(BatchNormMlpOptionsBase).GetField(option)!;

@@ -54,7 +54,7 @@ internal static class OnnxTestData
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
         int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
-        NumericEmbedding Embedding = NumericEmbedding.None)
+        NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -76,6 +76,9 @@ internal static class OnnxTestData
         o.NumericEmbedding = net.Embedding;
         o.EmbeddingFrequencies = 5;
         o.EmbeddingDimension = 3;
+        o.CategoricalEmbedding = net.Categorical;   // the 4-level colour block is embedded into 2 values
+        o.CategoricalEmbeddingMinimumLevels = 3;
+        o.CategoricalEmbeddingDimension = 2;
         o.NonFiniteScoring = net.Policy;
         if (net.Poisson && o is BatchNormMlpRegressionTrainer.Options r) r.Loss = RegressionLoss.Poisson;
         return o;

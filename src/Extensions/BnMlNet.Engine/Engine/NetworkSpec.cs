@@ -55,6 +55,25 @@ public sealed record NetworkSpec(
     /// </summary>
     public IReadOnlyList<int>? EmbeddedSlots { get; init; }
 
+    /// <summary>
+    /// The categorical embedding, or null (the default) for none. Each of <see cref="CategoricalBlocks"/> with at least
+    /// <see cref="CategoricalEmbeddingSettings.MinimumLevels"/> levels is replaced by d learned values x_block·E; the
+    /// others pass through. It sits where <see cref="NumericEmbedding"/> sits (after the input batch norm) and combines
+    /// with it (the blocks' slots are then never numerically embedded) and with <see cref="EnsembleSize"/> &gt; 1 (the
+    /// members share it). In the frozen network it is folded into the first dense layer (a linear map followed by one).
+    /// </summary>
+    public CategoricalEmbeddingSettings? CategoricalEmbedding { get; init; }
+
+    /// <summary>
+    /// The one-hot blocks of the input (ascending, not overlapping; slots the preprocessing appends come after them),
+    /// or null. Only <see cref="CategoricalEmbedding"/> reads them.
+    /// </summary>
+    public IReadOnlyList<CategoricalBlock>? CategoricalBlocks { get; init; }
+
+    /// <summary>The blocks the categorical embedding embeds (empty when it is off).</summary>
+    internal CategoricalBlock[] EmbeddedCategoricalBlocks => CategoricalEmbedding is { IsOn: true } c && CategoricalBlocks is { } blocks
+        ? blocks.Where(b => b.Levels >= c.MinimumLevels).ToArray() : [];
+
     /// <summary>Whether an embedding is on.</summary>
     internal bool HasEmbedding => NumericEmbedding is { IsOn: true };
 
@@ -79,6 +98,16 @@ public sealed record NetworkSpec(
                     "(the ensemble's members share one input layout); set one of them off.", nameof(NumericEmbedding));
         }
         if (EmbeddedSlots is { } slots) PeriodicEmbeddingParameters.CheckSlots(slots, InputSize);
+        CategoricalEmbedding?.Validate();
+        if (CategoricalBlocks is { } blocks)
+        {
+            CategoricalBlock.CheckBlocks(blocks, InputSize, nameof(CategoricalBlocks));
+            if (EmbeddedSlots is { } embedded && CategoricalEmbedding is { IsOn: true })
+                foreach (var b in EmbeddedCategoricalBlocks)
+                    if (embedded.Any(s => s >= b.Start && s <= b.End))
+                        throw new ArgumentException($"{nameof(EmbeddedSlots)} includes a slot of the categorical block [{b.Start}, {b.End}], which " +
+                            $"{nameof(CategoricalEmbedding)} embeds; a slot can be embedded only once.", nameof(EmbeddedSlots));
+        }
     }
 
     /// <summary>Also checks that <see cref="OutputSize"/> fits the head: 1 for binary and regression, ≥ 2 for multiclass.</summary>

@@ -33,13 +33,18 @@ public sealed class NetworkTrainer
 
     /// <summary>
     /// The spec with its embedded slots chosen from the (preprocessed) training rows when the caller left them to the
-    /// trainer (<see cref="Preprocessing.EmbeddedSlotSelector"/>); without any slot of more than two values the embedding is dropped.
+    /// trainer (<see cref="Preprocessing.EmbeddedSlotSelector"/>, never a slot of an embedded categorical block); without
+    /// any slot of more than two values the numerical embedding is dropped, without any block of enough levels the categorical one.
     /// </summary>
     private static NetworkSpec ResolveEmbedding(NetworkSpec spec, IMiniBatchSource train)
     {
+        var categorical = spec.EmbeddedCategoricalBlocks;
+        if (categorical.Length == 0 && spec.CategoricalEmbedding is not null) spec = spec with { CategoricalEmbedding = null };
         if (!spec.HasEmbedding) return spec.NumericEmbedding is null ? spec : spec with { NumericEmbedding = null, EmbeddedSlots = null };
         if (spec.EmbeddedSlots is not null) return spec;
-        var slots = Preprocessing.EmbeddedSlotSelector.Select(train);
+        // The categorical blocks' slots are embedded by the categorical embedding alone.
+        var slots = Preprocessing.EmbeddedSlotSelector.Select(train)
+            .Where(j => !categorical.Any(b => j >= b.Start && j <= b.End)).ToArray();
         return slots.Length == 0 ? spec with { NumericEmbedding = null } : spec with { EmbeddedSlots = slots };
     }
 

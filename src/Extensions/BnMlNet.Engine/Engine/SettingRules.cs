@@ -66,6 +66,10 @@ public static class SettingRules
     public static ValueRange EmbeddingDimension { get; } = new(1, true, 64, true, IsInteger: true, Reason: "the first hidden layer's input grows by this for every embedded feature");
     /// <summary>Numerical embedding: standard deviation σ of the initial frequencies c ~ N(0, σ²), finite, &gt; 0 and ≤ 100.</summary>
     public static ValueRange EmbeddingSigma { get; } = new(0, false, 100, true, Reason: "σ sets the initial frequencies' scale for standardized inputs (0.01–1 is typical)");
+    /// <summary>Categorical embedding: output dimensions per embedded block, an integer in [1, 64].</summary>
+    public static ValueRange CategoricalEmbeddingDimension { get; } = new(1, true, 64, true, IsInteger: true, Reason: "each embedded block enters the first hidden layer as this many values");
+    /// <summary>Categorical embedding: the fewest levels (slots) a block needs to be embedded, an integer in [2, 1,000,000].</summary>
+    public static ValueRange CategoricalEmbeddingMinimumLevels { get; } = new(2, true, 1_000_000, true, IsInteger: true, Reason: "a block with fewer levels passes through one-hot");
     /// <summary>Label smoothing ε of the classification losses: in [0, 1) (0 turns it off; at 1 the target ignores the label).</summary>
     public static ValueRange LabelSmoothing { get; } = new(0, true, 1, false, Reason: "0 turns it off; at 1 the target would ignore the label");
     /// <summary>A class's loss weight: finite, ≥ 0.</summary>

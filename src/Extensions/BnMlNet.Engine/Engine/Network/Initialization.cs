@@ -38,4 +38,18 @@ internal static class Initialization
         for (int i = 0; i < weights.Length; i++) weights[i] = (float)(bound * (2.0 * rng.NextDouble() - 1.0));
         for (int i = 0; i < bias.Length; i++) bias[i] = (float)(bound * (2.0 * rng.NextDouble() - 1.0));
     }
+
+    /// <summary>
+    /// The categorical embedding's table: E_b ~ U(±1/√levels_b), PyTorch's Linear(levels, d, bias: false) default,
+    /// block after block in table order (see <see cref="CategoricalEmbeddingSettings"/> for why).
+    /// </summary>
+    public static void InitializeCategoricalEmbedding(Span<float> table, CategoricalLayout layout, Xoshiro256 rng)
+    {
+        for (int b = 0; b < layout.Starts.Length; b++)
+        {
+            double bound = 1.0 / Math.Sqrt(layout.Levels[b]);
+            var e = table.Slice(layout.TableOffset[b], layout.Levels[b] * layout.Dimension);
+            for (int i = 0; i < e.Length; i++) e[i] = (float)(bound * (2.0 * rng.NextDouble() - 1.0));
+        }
+    }
 }

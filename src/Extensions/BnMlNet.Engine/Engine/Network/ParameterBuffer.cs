@@ -1,7 +1,7 @@
 namespace BnMlNet.Engine.Network;
 
 /// <summary>What a parameter segment holds; decides whether weight decay applies.</summary>
-internal enum ParameterKind { DenseWeight, DenseBias, BatchNormGamma, BatchNormBeta, EmbeddingFrequency, EmbeddingWeight, EmbeddingBias }
+internal enum ParameterKind { DenseWeight, DenseBias, BatchNormGamma, BatchNormBeta, EmbeddingFrequency, EmbeddingWeight, EmbeddingBias, CategoricalTable }
 
 /// <summary>A named view [Offset, Offset + Length) of the flat parameter buffer.</summary>
 internal readonly record struct ParameterSegment(string Name, ParameterKind Kind, int Offset, int Length);

@@ -28,10 +28,12 @@ internal sealed partial class TrainableNetwork
                 : BlockBackward(layer, b, dOut, rows);
             ReadOnlySpan<float> layerInput = l > 0
                 ? ws.Layers[l - 1].Output.AsSpan(0, rows * layer.InputSize)
+                : CategoricalEmbedding is not null ? ws.Categorical!.Output.AsSpan(0, rows * layer.InputSize)
                 : Embedding is not null ? ws.Embedding!.Output.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputBatchNorm!.Output.AsSpan(0, rows * layer.InputSize) : x[..(rows * layer.InputSize)];
             Span<float> dx = l > 0
                 ? ws.Layers[l - 1].OutputGradient.AsSpan(0, rows * layer.InputSize)
+                : CategoricalEmbedding is not null ? ws.Categorical!.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : Embedding is not null ? ws.Embedding!.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * layer.InputSize) : default;
             Span<float> dBias = layer.Bias is { } bs ? p.Gradient(bs) : default;
@@ -42,6 +44,18 @@ internal sealed partial class TrainableNetwork
                 DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
                     rows, layer.InputSize, layer.OutputSize, Threads);
             dOut = dx;
+        }
+        if (CategoricalEmbedding is { } cat)
+        {
+            // Its input is the numerical embedding's output, the input batch norm's, or the features themselves.
+            int w = cat.Layout.InputWidth;
+            ReadOnlySpan<float> u = Embedding is not null ? ws.Embedding!.Output.AsSpan(0, rows * w)
+                : InputBatchNorm is not null ? ws.InputBatchNorm!.Output.AsSpan(0, rows * w) : x[..(rows * w)];
+            Span<float> du = Embedding is not null ? ws.Embedding!.OutputGradient.AsSpan(0, rows * w)
+                : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * w) : default;
+            CategoricalEmbeddingLayer.Backward(du, p.Gradient(cat.Table), ws.Categorical!.OutputGradient.AsSpan(0, rows * cat.Layout.OutputWidth),
+                u, p.Value(cat.Table), cat.Layout, rows);
+            dOut = du;
         }
         if (Embedding is { } emb)
         {

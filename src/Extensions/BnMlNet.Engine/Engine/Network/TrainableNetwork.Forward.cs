@@ -30,6 +30,11 @@ internal sealed partial class TrainableNetwork
             PeriodicEmbeddingWork.Forward(emb, ws.Embedding!, p, input, rows, Threads);
             input = ws.Embedding!.Output.AsSpan(0, rows * emb.OutputSize);
         }
+        if (CategoricalEmbedding is { } cat)
+        {
+            CategoricalEmbeddingLayer.Forward(ws.Categorical!.Output, input, p.Value(cat.Table), cat.Layout, rows);
+            input = ws.Categorical.Output.AsSpan(0, rows * cat.Layout.OutputWidth);
+        }
         foreach (var layer in Layers)
         {
             var b = ws.Layers[layer.Index];

@@ -1,3 +1,5 @@
+using BnMlNet.Engine.Layers;
+
 namespace BnMlNet.Engine.Network;
 
 // Freezing (to an InferenceNetwork), loading given parameters, snapshot and restore, and the finiteness checks.
@@ -10,6 +12,14 @@ internal sealed partial class TrainableNetwork
         var layers = new DenseLayerParameters[Layers.Length];
         foreach (var l in Layers)
         {
+            if (l.Index == 0 && CategoricalEmbedding is { } cat)
+            {
+                // A linear map followed by a dense layer is one dense layer: the frozen network carries the product.
+                var folded = CategoricalEmbeddingLayer.FoldInto(p.Value(l.Weights), l.OutputSize, p.Value(cat.Table), cat.Layout);
+                layers[0] = new DenseLayerParameters(cat.Layout.InputWidth, l.OutputSize, folded,
+                    l.Bias is { } fb ? p.Value(fb).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
+                continue;
+            }
             // A block-diagonal layer is handed out in the stored (and saved) form: the dense wide matrix, zeros off block.
             float[] weights = l.Groups > 1 ? Ensembles.BlockDiagonal.ToDense(p.Value(l.Weights), l.InputSize, l.OutputSize, l.Groups)
                 : p.Value(l.Weights).ToArray();
@@ -34,6 +44,14 @@ internal sealed partial class TrainableNetwork
         Copy(frequency, Parameters.Value(e.Frequency));
         Copy(weights, Parameters.Value(e.Weights));
         Copy(bias, Parameters.Value(e.Bias));
+    }
+
+    /// <summary>Overwrites the categorical embedding's table E (block after block, each [levels×d]), e.g. from a PyTorch fixture.</summary>
+    public void LoadCategoricalEmbedding(IReadOnlyList<float> table)
+    {
+        var c = CategoricalEmbedding ?? throw new InvalidOperationException("The network has no categorical embedding.");
+        if (table.Count != c.Table.Length) throw new ArgumentException($"The categorical embedding expects {c.Table.Length} values, got {table.Count}.", nameof(table));
+        Copy(table, Parameters.Value(c.Table));
     }
 
     private BatchNormParameters? ToParameters(BatchNormState? bn)

@@ -43,13 +43,19 @@ internal sealed partial class TrainableNetwork
         int[] ins = new int[depth], outs = new int[depth];
         int[]? slots = null;
         int embK = 0, embD = 0, embeddedWidth = spec.InputSize;
+        var categoricalBlocks = spec.EmbeddedCategoricalBlocks;
         if (spec.HasEmbedding)
         {
-            slots = (spec.EmbeddedSlots ?? Enumerable.Range(0, spec.InputSize).ToArray()).ToArray();
+            // Without given slots every slot is embedded, except those of the categorical blocks (embedded only once).
+            slots = (spec.EmbeddedSlots ?? Enumerable.Range(0, spec.InputSize)
+                .Where(j => !categoricalBlocks.Any(b => j >= b.Start && j <= b.End)).ToArray()).ToArray();
             embK = spec.NumericEmbedding!.Frequencies;
             embD = spec.NumericEmbedding.Dimension;
             embeddedWidth = slots.Length * embD + spec.InputSize - slots.Length;
         }
+        var categorical = categoricalBlocks.Length == 0 ? null
+            : CategoricalLayoutFor(categoricalBlocks, spec.CategoricalEmbedding!.Dimension, spec.InputSize, slots, embD, embeddedWidth);
+        if (categorical is not null) embeddedWidth = categorical.OutputWidth;
         for (int l = 0; l < depth; l++)
         {
             ins[l] = l == 0 ? embeddedWidth : spec.HiddenSizes[l - 1];
@@ -67,6 +73,7 @@ internal sealed partial class TrainableNetwork
             if (!isOutput && hiddenBn) otherCount += 2 * outs[l];
         }
         if (slots is not null) otherCount += slots.Length * (embK + 2 * embK * embD + embD);
+        if (categorical is not null) otherCount += categorical.TableSize;
         Parameters = new ParameterBuffer(weightCount, otherCount);
 
         int wOffset = 0, pOffset = weightCount;
@@ -112,6 +119,10 @@ internal sealed partial class TrainableNetwork
                 Next("embedding.bias", ParameterKind.EmbeddingBias, m * embD));
         }
 
+        if (categorical is not null)
+            CategoricalEmbedding = new CategoricalEmbeddingState(categorical,
+                Next("categorical.table", ParameterKind.CategoricalTable, categorical.TableSize));
+
         // Initialization: one generator for weights, an independent stream for dropout masks. (An ensemble's members are
         // initialized again, block by block, by EnsembleLayout.InitializeMembers.)
         var init = new Xoshiro256(seed);
@@ -122,8 +133,33 @@ internal sealed partial class TrainableNetwork
         if (Embedding is { } emb)   // its own stream, so the dense layers' draws are those of the same network without it
             Initialization.InitializeEmbedding(Parameters.Value(emb.Frequency), Parameters.Value(emb.Weights), Parameters.Value(emb.Bias),
                 emb.Frequencies, spec.NumericEmbedding!.Sigma, new Xoshiro256(seed ^ 0x9E3779B97F4A7C15UL));
+        if (CategoricalEmbedding is { } cat)   // its own stream too
+            Initialization.InitializeCategoricalEmbedding(Parameters.Value(cat.Table), cat.Layout, new Xoshiro256(seed ^ 0xC2B2AE3D27D4EB4FUL));
         foreach (var bn in AllBatchNorms())
             Parameters.Value(bn.Gamma).Fill(1f);
+    }
+
+    /// <summary>
+    /// The categorical blocks' positions in the first dense layer's would-be input: the input slots themselves, or with a
+    /// numerical embedding the blocks' places among its pass-through slots (which follow its m·d embedded values).
+    /// </summary>
+    private static CategoricalLayout CategoricalLayoutFor(CategoricalBlock[] blocks, int dimension, int inputSize, int[]? numericSlots,
+        int numericDimension, int width)
+    {
+        var starts = new int[blocks.Length];
+        for (int b = 0; b < blocks.Length; b++)
+        {
+            if (numericSlots is null) { starts[b] = blocks[b].Start; continue; }
+            int before = 0;
+            foreach (int s in numericSlots)
+            {
+                if (s >= blocks[b].Start && s <= blocks[b].End)
+                    throw new ArgumentException($"Slot {s} is in the categorical block [{blocks[b].Start}, {blocks[b].End}] and numerically embedded; a slot can be embedded only once.");
+                if (s < blocks[b].Start) before++;
+            }
+            starts[b] = numericSlots.Length * numericDimension + blocks[b].Start - before;
+        }
+        return new CategoricalLayout(width, starts, blocks.Select(b => b.Levels).ToArray(), dimension);
     }
 
     private static bool HasBias(NetworkSpec spec, bool isOutput)
@@ -135,6 +171,8 @@ internal sealed partial class TrainableNetwork
     public BatchNormState? InputBatchNorm { get; }
     /// <summary>The numerical embedding in front of layer 0, or null.</summary>
     public EmbeddingState? Embedding { get; }
+    /// <summary>The categorical embedding in front of layer 0 (after the numerical one), or null.</summary>
+    public CategoricalEmbeddingState? CategoricalEmbedding { get; }
     public float Epsilon { get; }
     public float Momentum { get; }
     public int Threads { get; set; }
@@ -156,7 +194,7 @@ internal sealed partial class TrainableNetwork
     public Workspace EnsureWorkspace(int rows)
     {
         if (_workspace is null || _workspace.Capacity < rows)
-            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers, Embedding);
+            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers, Embedding, CategoricalEmbedding);
         return _workspace;
     }
 

@@ -44,9 +44,11 @@ internal sealed class LayerBuffers
 /// </summary>
 internal sealed class Workspace
 {
-    public Workspace(int capacity, int inputSize, BatchNormState? inputBatchNorm, IReadOnlyList<LayerState> layers, EmbeddingState? embedding = null)
+    public Workspace(int capacity, int inputSize, BatchNormState? inputBatchNorm, IReadOnlyList<LayerState> layers, EmbeddingState? embedding = null,
+        CategoricalEmbeddingState? categorical = null)
     {
         Embedding = embedding is null ? null : new EmbeddingBuffers(capacity, embedding);
+        Categorical = categorical is null ? null : new CategoricalEmbeddingBuffers(capacity, categorical);
         Capacity = capacity;
         InputBatchNorm = inputBatchNorm is null ? null : new BatchNormBuffers(capacity, inputSize);
         InputGradient = inputBatchNorm is null ? [] : new float[capacity * inputSize];
@@ -61,6 +63,8 @@ internal sealed class Workspace
     public BatchNormBuffers? InputBatchNorm { get; }
     /// <summary>The embedding's buffers, or null.</summary>
     public EmbeddingBuffers? Embedding { get; }
+    /// <summary>The categorical embedding's buffers, or null.</summary>
+    public CategoricalEmbeddingBuffers? Categorical { get; }
     /// <summary>∂L/∂(input batch norm output), [B×InputSize].</summary>
     public float[] InputGradient { get; }
     public LayerBuffers[] Layers { get; }

@@ -5,12 +5,16 @@ namespace BnMlNet.MlNet.Trainers;
 /// <summary>Translates the ML.NET-facing options into the engine's network description and training settings.</summary>
 internal static class EngineSettings
 {
-    public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize) => new(
+    /// <summary>The network; <paramref name="categoricalBlocks"/> are the feature column's one-hot blocks (read only when the categorical embedding is on).</summary>
+    public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize, IReadOnlyList<CategoricalBlock>? categoricalBlocks = null) => new(
         inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
         o.LeakyReluSlope, o.DropoutRate)
     {
         EnsembleSize = o.EnsembleSize,
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
+        // Always given (as the numerical embedding's), so the engine checks every value; with Kind None it embeds nothing.
+        CategoricalEmbedding = new CategoricalEmbeddingSettings(o.CategoricalEmbedding, o.CategoricalEmbeddingDimension, o.CategoricalEmbeddingMinimumLevels),
+        CategoricalBlocks = o.CategoricalEmbedding == CategoricalEmbedding.None || categoricalBlocks is not { Count: > 0 } ? null : categoricalBlocks,
     };
 
     /// <summary>

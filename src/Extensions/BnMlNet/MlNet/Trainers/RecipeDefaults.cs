@@ -34,4 +34,11 @@ internal static class RecipeDefaults
     public const int EmbeddingDimension = 8;
     /// <summary>σ of the initial frequencies (the anchor recipe's 0.1).</summary>
     public const float EmbeddingSigma = 0.1f;
+
+    /// <summary>The categorical embedding: off until the bench's evidence says otherwise (docs/tabular-recipe.md).</summary>
+    public const CategoricalEmbedding CategoricalEmbedding = BnMlNet.CategoricalEmbedding.None;
+    /// <summary>Dimensions per embedded categorical block (RealMLP's 8).</summary>
+    public const int CategoricalEmbeddingDimension = 8;
+    /// <summary>Levels a block needs to be embedded (RealMLP: more than 9).</summary>
+    public const int CategoricalEmbeddingMinimumLevels = 10;
 }

@@ -36,4 +36,13 @@ internal static class RecipeLog
             ch.Info(MessageSensitivity.None,
                 $"BatchNormMlp: trained on the standardized label (mean {s.Mean:G6}, std {s.Scale:G6}), folded back into the output layer.");
     }
+
+    /// <summary>Which of the feature column's categorical blocks the categorical embedding embeds.</summary>
+    public static void DescribeCategorical(IChannel ch, IReadOnlyList<CategoricalBlock> blocks, int minimumLevels, int dimension, string featureColumn)
+    {
+        int embedded = blocks.Count(b => b.Levels >= minimumLevels);
+        ch.Info(MessageSensitivity.None, blocks.Count == 0
+            ? $"BatchNormMlp: CategoricalEmbedding is on but the feature column '{featureColumn}' carries no CategoricalSlotRanges annotation; nothing is embedded."
+            : $"BatchNormMlp: categorical embedding of {embedded} of the {blocks.Count} one-hot blocks of '{featureColumn}' (those with ≥ {minimumLevels} levels) into {dimension} values each.");
+    }
 }

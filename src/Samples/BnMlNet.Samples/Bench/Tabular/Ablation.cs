@@ -46,7 +46,13 @@ public static class Ablations
         EmbeddingDefaultOn
             ? new("no periodic embedding", o => o.NumericEmbedding = NumericEmbedding.None)
             : new("+ periodic embedding", o => o.NumericEmbedding = NumericEmbedding.Periodic),
+        // The categorical embedding is off by default: this variant turns it on (8 dims, blocks of ≥ 10 levels).
+        CategoricalDefaultOn
+            ? new("no categorical embedding", o => o.CategoricalEmbedding = CategoricalEmbedding.None)
+            : new("+ categorical embedding", o => o.CategoricalEmbedding = CategoricalEmbedding.Learned),
     ];
+
+    private static bool CategoricalDefaultOn => new BatchNormMlpBinaryTrainer.Options().CategoricalEmbedding != CategoricalEmbedding.None;
 
     private static bool EmbeddingDefaultOn => new BatchNormMlpBinaryTrainer.Options().NumericEmbedding != NumericEmbedding.None;
 

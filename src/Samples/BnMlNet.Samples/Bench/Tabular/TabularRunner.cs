@@ -58,7 +58,7 @@ public static class TabularRunner
         int trainRows = Count(train), testRows = Count(test);
         var features = train.Schema[TabularFeaturization.FeaturesColumn];
         progress.Step($"{dataset.Name}: {dataset.Task.ToString().ToLowerInvariant()}, {trainRows:N0} train / {testRows:N0} test rows, " +
-            $"{FeatureCount(features)} features");
+            $"{FeatureCount(features)} features, one-hot blocks of {CategoricalLevelsText(features)} levels");
         var warmup = ml.Data.TakeRows(train, WarmupRows);
 
         var scores = new List<TrainerScore>();
@@ -94,6 +94,16 @@ public static class TabularRunner
         VBuffer<int> ranges = default;
         features.Annotations.GetValue(CategoricalSlotRanges, ref ranges);
         return ranges.Length / 2;
+    }
+
+    /// <summary>The level counts of the <c>CategoricalSlotRanges</c> blocks of <paramref name="features"/>, e.g. "2, 5, 41" (or "no").</summary>
+    public static string CategoricalLevelsText(DataViewSchema.Column features)
+    {
+        if (features.Annotations.Schema.GetColumnOrNull(CategoricalSlotRanges) is null) return "no";
+        VBuffer<int> ranges = default;
+        features.Annotations.GetValue(CategoricalSlotRanges, ref ranges);
+        var r = ranges.DenseValues().ToArray();
+        return r.Length == 0 ? "no" : string.Join(", ", Enumerable.Range(0, r.Length / 2).Select(i => r[2 * i + 1] - r[2 * i] + 1));
     }
 
     private static TrainerScore Measure(TabularDataset dataset, BenchTrainer trainer, IDataView train, IDataView test, int seed, IProgressSink progress)
