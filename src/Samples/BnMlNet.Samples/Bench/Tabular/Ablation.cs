@@ -46,7 +46,28 @@ public static class Ablations
         EmbeddingDefaultOn
             ? new("no periodic embedding", o => o.NumericEmbedding = NumericEmbedding.None)
             : new("+ periodic embedding", o => o.NumericEmbedding = NumericEmbedding.Periodic),
+        // The lr schedule and the epoch budget (issue 11 piece 7, issue 13 goal 1; docs/performance/schedule.md).
+        new("constant 30 ep", o => o.NumberOfEpochs = 30),
+        new("cosine 20 ep", o => Cosine(o, 20)),
+        new("cosine 30 ep", o => Cosine(o, 30)),
+        new("cosine 40 ep", o => Cosine(o, 40)),
+        new("cosine 30 ep lr 2e-3", o =>
+        {
+            Cosine(o, 30);
+            o.LearningRate = 2e-3f;
+        }),
+        new("one-cycle 30 ep", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.OneCycle;
+            o.NumberOfEpochs = 30;
+        }),
     ];
+
+    private static void Cosine(BatchNormMlpOptionsBase o, int epochs)
+    {
+        o.LearningRateSchedule = LearningRateSchedule.Cosine;
+        o.NumberOfEpochs = epochs;
+    }
 
     private static bool EmbeddingDefaultOn => new BatchNormMlpBinaryTrainer.Options().NumericEmbedding != NumericEmbedding.None;
 
