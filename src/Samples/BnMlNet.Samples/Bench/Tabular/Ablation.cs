@@ -61,7 +61,16 @@ public static class Ablations
             o.LearningRateSchedule = LearningRateSchedule.OneCycle;
             o.NumberOfEpochs = 30;
         }),
+        new("cosine budget 1500", o => CosineBudget(o, 1500)),
+        new("cosine budget 2000", o => CosineBudget(o, 2000)),
+        new("cosine budget 3000", o => CosineBudget(o, 3000)),
     ];
+
+    private static void CosineBudget(BatchNormMlpOptionsBase o, int steps)
+    {
+        o.LearningRateSchedule = LearningRateSchedule.Cosine;
+        o.StepBudget = steps;
+    }
 
     private static void Cosine(BatchNormMlpOptionsBase o, int epochs)
     {
