@@ -85,7 +85,10 @@ public abstract partial class BatchNormMlpOptionsBase
     /// </summary>
     public float WeightDecay;
 
-    /// <summary>How the learning rate changes over training.</summary>
+    /// <summary>
+    /// How the learning rate changes over training. The decaying schedules (Cosine, OneCycle, StableDecay) span the
+    /// planned epochs: <see cref="NumberOfEpochs"/>, or fewer with a <see cref="StepBudget"/>.
+    /// </summary>
     public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
 
     /// <summary>

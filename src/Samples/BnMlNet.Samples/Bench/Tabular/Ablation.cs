@@ -64,6 +64,23 @@ public static class Ablations
         new("cosine budget 1500", o => CosineBudget(o, 1500)),
         new("cosine budget 2000", o => CosineBudget(o, 2000)),
         new("cosine budget 3000", o => CosineBudget(o, 3000)),
+        new("stable-decay 40 ep", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.NumberOfEpochs = 40;
+        }),
+        new("stable-decay budget 3000", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.StepBudget = 3000;
+        }),
+        new("lr 2e-3", o => o.LearningRate = 2e-3f),
+        new("stable-decay budget 3000 lr 2e-3", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.StepBudget = 3000;
+            o.LearningRate = 2e-3f;
+        }),
     ];
 
     private static void CosineBudget(BatchNormMlpOptionsBase o, int steps)
