@@ -11,4 +11,9 @@ public enum LearningRateSchedule
     Cosine = 2,
     /// <summary>One-cycle (Smith 2018): cosine warm-up to the base rate, then cosine annealing far below it.</summary>
     OneCycle = 3,
+    /// <summary>
+    /// The base rate for the first three quarters of the steps, then linear decay towards zero over the last quarter
+    /// (a "stable, then decay" schedule without warm-up): the decay's low-rate finish at little cost in total step size.
+    /// </summary>
+    StableDecay = 4,
 }

@@ -85,8 +85,20 @@ public abstract partial class BatchNormMlpOptionsBase
     /// </summary>
     public float WeightDecay;
 
-    /// <summary>How the learning rate changes over training.</summary>
+    /// <summary>
+    /// How the learning rate changes over training. The decaying schedules (Cosine, OneCycle, StableDecay) span the
+    /// planned epochs: <see cref="NumberOfEpochs"/>, or fewer with a <see cref="StepBudget"/>.
+    /// </summary>
     public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// The optimizer steps a fit plans; 0 turns the budget off. With a budget B the fit runs at most
+    /// min(<see cref="NumberOfEpochs"/>, max(1, ⌈B / steps per epoch⌉)) epochs, and <see cref="LearningRateSchedule"/>
+    /// spans exactly those epochs: a large table (many steps per epoch) gets fewer epochs, and a decaying schedule
+    /// reaches its end within them. Steps per epoch are ⌈rows trained on / batch⌉ (≈ 64 with the automatic
+    /// <see cref="BatchSize"/>). At least 0. The evidence for the default is in docs/tabular-recipe.md (round 7).
+    /// </summary>
+    public int StepBudget = RecipeDefaults.StepBudget;
 
     /// <summary>For <see cref="BnMlNet.LearningRateSchedule.Step"/>: epochs between two decays.</summary>
     public int LearningRateStepEpochs = 10;

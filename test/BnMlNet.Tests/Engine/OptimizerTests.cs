@@ -91,6 +91,19 @@ public sealed class OptimizerTests
     }
 
     [TestMethod]
+    public void StableDecay_HoldsTheRateForThreeQuartersThenFallsLinearly()
+    {
+        // T = 50: the decay starts at ⌊50·0.75⌋ = 37, so steps 0–37 have 0.1 and step t > 37 has 0.1·(50 − t)/13
+        var s = new LearningRateScheduler(LearningRateSchedule.StableDecay, 0.1f, 10, 50, 2, 0.5f, 0.3f, 25f, 1e4f);
+        for (int t = 0; t <= 37; t++) Assert.AreEqual(0.1f, s.RateAt(t), $"step {t}");
+        for (int t = 38; t < 50; t++) Assert.AreEqual(0.1 * (50 - t) / 13.0, s.RateAt(t), 1e-8, $"step {t}");
+        Assert.AreEqual(0.1 / 13, s.RateAt(49), 1e-8, "the last step");
+        Assert.AreEqual(s.RateAt(49), s.RateAt(80), "past the end the last value stays");
+        // a run of one step: the decay starts at step 0 and ends there at the base rate·1/1
+        Assert.AreEqual(0.1f, new LearningRateScheduler(LearningRateSchedule.StableDecay, 0.1f, 1, 1, 2, 0.5f, 0.3f, 25f, 1e4f).RateAt(0));
+    }
+
+    [TestMethod]
     public void Schedules_GiveTheDocumentedValues()
     {
         // 10 steps per epoch, 5 epochs → T = 50

@@ -35,6 +35,7 @@ public sealed class OptionBoundaryTests
     {
         yield return Int(nameof(BatchNormMlpOptionsBase.BatchSize), 2, "at least 2", (o, v) => o.BatchSize = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.NumberOfEpochs), 1, "at least 1", (o, v) => o.NumberOfEpochs = v);
+        yield return Int(nameof(BatchNormMlpOptionsBase.StepBudget), 0, "at least 0", (o, v) => o.StepBudget = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.LearningRateStepEpochs), 1, "at least 1", (o, v) => o.LearningRateStepEpochs = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.NumberOfThreads), 1, "at least 1", (o, v) => o.NumberOfThreads = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.EarlyStoppingPatience), 0, "at least 0", (o, v) => o.EarlyStoppingPatience = v);

@@ -21,4 +21,15 @@ public sealed class AblationSelectionTests
         StringAssert.Contains(e.Message, "'no such thing'");
         StringAssert.Contains(e.Message, "no input BN");
     }
+
+    [TestMethod]
+    public void CandidatesRunOnlyWhenNamed()
+    {
+        var all = Ablations.Select(ablate: true, names: null).Select(a => a.Name).ToHashSet();
+        Assert.IsFalse(Ablations.Candidates.Any(c => all.Contains(c.Name)), "--ablate runs the recipe's pieces only");
+        var chosen = Ablations.Select(ablate: false, names: "lr 2e-3");
+        var options = new BatchNormMlpBinaryTrainer.Options();
+        chosen.Single().Edit(options);
+        Assert.AreEqual(2e-3f, options.LearningRate);
+    }
 }

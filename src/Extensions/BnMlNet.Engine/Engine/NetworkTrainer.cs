@@ -52,7 +52,8 @@ public sealed class NetworkTrainer
     public TrainingSession CreateSession(IMiniBatchSource train) => new(_spec, _loss, _settings, train);
 
     /// <summary>
-    /// Trains for <see cref="TrainingSettings.Epochs"/> epochs (fewer when early stopping fires), reporting each epoch
+    /// Trains for <see cref="TrainingSession.PlannedEpochs"/> epochs (<see cref="TrainingSettings.Epochs"/>, capped by a
+    /// <see cref="TrainingSettings.StepBudget"/>; fewer when early stopping fires), reporting each epoch
     /// to <paramref name="onEpoch"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The data's feature count differs from the network's input size, or the data is empty.</exception>
@@ -76,7 +77,7 @@ public sealed class NetworkTrainer
             ? new EarlyStopping(_settings.EarlyStoppingPatience, plan.MinDelta(_settings.EarlyStoppingMinDelta))
             : null;
         NetworkState? best = null;
-        for (int e = 1; e <= _settings.Epochs; e++)
+        for (int e = 1; e <= session.PlannedEpochs; e++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var raw = session.RunEpoch(validation, cancellationToken);

@@ -33,6 +33,8 @@ public static class SettingRules
     public static ValueRange OneCycleInitialDivisor { get; } = ValueRange.FiniteAtLeast(1);
     /// <summary>One-cycle: final divisor, finite, ≥ 1.</summary>
     public static ValueRange OneCycleFinalDivisor { get; } = ValueRange.FiniteAtLeast(1);
+    /// <summary>Optimizer steps a run plans: at least 0 (0 turns the budget off).</summary>
+    public static ValueRange StepBudget { get; } = ValueRange.IntegerAtLeast(0, "0 turns the step budget off");
     /// <summary>Global gradient-norm limit: finite, ≥ 0 (0 turns clipping off).</summary>
     public static ValueRange GradientClipNorm { get; } = ValueRange.FiniteAtLeast(0);
     /// <summary>Batch-norm running-statistics momentum m in (0, 1] (PyTorch's convention).</summary>

@@ -57,8 +57,9 @@ public sealed class TrainingSession
             _ => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: true, _settings.Threads),
         };
         StepsPerEpoch = CountSteps(train.RowCount, _settings.BatchSize);
+        PlannedEpochs = PlanEpochs(_settings.Epochs, _settings.StepBudget, StepsPerEpoch);
         _scheduler = new LearningRateScheduler(_settings.Schedule, _settings.LearningRate, StepsPerEpoch,
-            (long)StepsPerEpoch * _settings.Epochs, _settings.StepSizeEpochs, _settings.StepGamma,
+            (long)StepsPerEpoch * PlannedEpochs, _settings.StepSizeEpochs, _settings.StepGamma,
             _settings.OneCycleWarmupFraction, _settings.OneCycleInitialDivisor, _settings.OneCycleFinalDivisor);
         _stager = new BatchStager(spec.InputSize, _settings.Threads);
         _shuffle = _settings.Shuffle ? new Random(_settings.Seed) : null;
@@ -73,6 +74,17 @@ public sealed class TrainingSession
         return (int)Math.Max(1, full + (rest >= 2 ? 1 : 0));
     }
 
+    /// <summary>
+    /// The epochs of the run: <paramref name="epochs"/>, or with a step budget min(epochs, max(1, ⌈budget / steps per
+    /// epoch⌉)); a data set without a step (fewer than 2 rows) keeps <paramref name="epochs"/>.
+    /// </summary>
+    internal static int PlanEpochs(int epochs, int stepBudget, int stepsPerEpoch)
+    {
+        if (stepBudget <= 0 || stepsPerEpoch <= 0) return epochs;
+        long needed = ((long)stepBudget + stepsPerEpoch - 1) / stepsPerEpoch;
+        return (int)Math.Clamp(needed, 1, epochs);
+    }
+
     /// <summary>The network's shape.</summary>
     public NetworkSpec Spec { get; }
     /// <summary>The head.</summary>
@@ -83,6 +95,11 @@ public sealed class TrainingSession
     public long StepCount { get; private set; }
     /// <summary>Optimizer steps in one epoch.</summary>
     public int StepsPerEpoch { get; }
+    /// <summary>
+    /// The epochs the run plans and the learning-rate schedule spans: <see cref="TrainingSettings.Epochs"/>, capped by
+    /// <see cref="TrainingSettings.StepBudget"/> when that is above 0 (early stopping may end the run sooner).
+    /// </summary>
+    public int PlannedEpochs { get; }
     /// <summary>The learning rate of the last step (before the first step: of the first).</summary>
     public double CurrentLearningRate { get; private set; }
     /// <summary>Number of hidden layers (valid <c>hiddenLayer</c> arguments are 0 .. HiddenLayerCount − 1).</summary>

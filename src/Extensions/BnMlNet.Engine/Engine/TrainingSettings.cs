@@ -41,6 +41,13 @@ public sealed partial class TrainingSettings
     public float OneCycleInitialDivisor { get; set; } = 25f;
     /// <summary>One-cycle: the last rate is the first rate / this (≥ 1). Default 1e4 (PyTorch's final_div_factor).</summary>
     public float OneCycleFinalDivisor { get; set; } = 1e4f;
+    /// <summary>
+    /// The optimizer steps a run plans (≥ 0; 0, the default, turns the budget off): the run is at most
+    /// min(<see cref="Epochs"/>, max(1, ⌈StepBudget / steps per epoch⌉)) epochs
+    /// (<see cref="TrainingSession.PlannedEpochs"/>), and the learning-rate schedule spans exactly those epochs, so a
+    /// table with many steps per epoch gets fewer epochs, and a decaying schedule reaches its end within them.
+    /// </summary>
+    public int StepBudget { get; set; }
     /// <summary>Maximum global gradient norm; 0 turns clipping off. Default 0.</summary>
     public float GradientClipNorm { get; set; }
     /// <summary>Running-statistics momentum m in (0, 1]: running = (1 − m)·running + m·batch (PyTorch). Default 0.1.</summary>
@@ -84,6 +91,7 @@ public sealed partial class TrainingSettings
         SettingRules.OneCycleWarmupFraction.Check(OneCycleWarmupFraction, nameof(OneCycleWarmupFraction));
         SettingRules.OneCycleInitialDivisor.Check(OneCycleInitialDivisor, nameof(OneCycleInitialDivisor));
         SettingRules.OneCycleFinalDivisor.Check(OneCycleFinalDivisor, nameof(OneCycleFinalDivisor));
+        SettingRules.StepBudget.Check(StepBudget, nameof(StepBudget));
         SettingRules.GradientClipNorm.Check(GradientClipNorm, nameof(GradientClipNorm));
         SettingRules.BatchNormMomentum.Check(BatchNormMomentum, nameof(BatchNormMomentum));
         SettingRules.BatchNormEpsilon.Check(BatchNormEpsilon, nameof(BatchNormEpsilon));

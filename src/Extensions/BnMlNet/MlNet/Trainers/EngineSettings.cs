@@ -47,6 +47,7 @@ internal static class EngineSettings
         Nesterov = o.Nesterov,
         WeightDecay = o.WeightDecay,
         Schedule = o.LearningRateSchedule,
+        StepBudget = o.StepBudget,
         StepSizeEpochs = o.LearningRateStepEpochs,
         StepGamma = o.LearningRateStepFactor,
         GradientClipNorm = o.GradientClipNorm,

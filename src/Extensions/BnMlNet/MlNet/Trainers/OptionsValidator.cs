@@ -38,6 +38,7 @@ internal static class OptionsValidator
         SettingRules.CheckNesterov(o.Nesterov, o.Momentum, nameof(o.Nesterov), nameof(o.Momentum));
         SettingRules.WeightDecay.Check(o.WeightDecay, nameof(o.WeightDecay));
         SettingRules.CheckDefined(o.LearningRateSchedule, nameof(o.LearningRateSchedule));
+        SettingRules.StepBudget.Check(o.StepBudget, nameof(o.StepBudget));
         SettingRules.StepEpochs.Check(o.LearningRateStepEpochs, nameof(o.LearningRateStepEpochs));
         SettingRules.StepFactor.Check(o.LearningRateStepFactor, nameof(o.LearningRateStepFactor));
         SettingRules.GradientClipNorm.Check(o.GradientClipNorm, nameof(o.GradientClipNorm));

@@ -13,6 +13,8 @@ internal static class RecipeDefaults
     public const MissingValueHandling MissingValues = MissingValueHandling.Impute;
     /// <summary>The most epochs (early stopping usually ends sooner).</summary>
     public const int NumberOfEpochs = 100;
+    /// <summary>The optimizer steps a fit plans (0: no budget, the epochs are <see cref="NumberOfEpochs"/>).</summary>
+    public const int StepBudget = 0;
     /// <summary>Epochs without a validation improvement before stopping.</summary>
     public const int EarlyStoppingPatience = 12;
     /// <summary>Inverted dropout after each hidden block.</summary>

@@ -54,19 +54,75 @@ public static class Ablations
 
     private static bool CategoricalDefaultOn => new BatchNormMlpBinaryTrainer.Options().CategoricalEmbedding != CategoricalEmbedding.None;
 
+    /// <summary>
+    /// Candidate settings that are not pieces of the recipe (the lr schedule and the epoch budget; issue 11 piece 7,
+    /// issue 13 goal 1; docs/performance/schedule.md): run only when named in <c>--ablations</c>, never by <c>--ablate</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<Ablation> Candidates =
+    [
+        new("constant 30 ep", o => o.NumberOfEpochs = 30),
+        new("cosine 20 ep", o => Cosine(o, 20)),
+        new("cosine 30 ep", o => Cosine(o, 30)),
+        new("cosine 40 ep", o => Cosine(o, 40)),
+        new("cosine 30 ep lr 2e-3", o =>
+        {
+            Cosine(o, 30);
+            o.LearningRate = 2e-3f;
+        }),
+        new("one-cycle 30 ep", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.OneCycle;
+            o.NumberOfEpochs = 30;
+        }),
+        new("cosine budget 1500", o => CosineBudget(o, 1500)),
+        new("cosine budget 2000", o => CosineBudget(o, 2000)),
+        new("cosine budget 3000", o => CosineBudget(o, 3000)),
+        new("stable-decay 40 ep", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.NumberOfEpochs = 40;
+        }),
+        new("stable-decay budget 3000", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.StepBudget = 3000;
+        }),
+        new("lr 2e-3", o => o.LearningRate = 2e-3f),
+        new("stable-decay budget 3000 lr 2e-3", o =>
+        {
+            o.LearningRateSchedule = LearningRateSchedule.StableDecay;
+            o.StepBudget = 3000;
+            o.LearningRate = 2e-3f;
+        }),
+    ];
+
+    private static void CosineBudget(BatchNormMlpOptionsBase o, int steps)
+    {
+        o.LearningRateSchedule = LearningRateSchedule.Cosine;
+        o.StepBudget = steps;
+    }
+
+    private static void Cosine(BatchNormMlpOptionsBase o, int epochs)
+    {
+        o.LearningRateSchedule = LearningRateSchedule.Cosine;
+        o.NumberOfEpochs = epochs;
+    }
+
     private static bool EmbeddingDefaultOn => new BatchNormMlpBinaryTrainer.Options().NumericEmbedding != NumericEmbedding.None;
 
     /// <summary>
     /// The ablations to run: none without <paramref name="ablate"/> or <paramref name="names"/>; all with
-    /// <paramref name="ablate"/> alone; else those named (comma-separated, as in the report), an unknown name an error.
+    /// <paramref name="ablate"/> alone (not the <see cref="Candidates"/>); else those named (comma-separated, as in the report,
+    /// from <see cref="All"/> and <see cref="Candidates"/>), an unknown name an error.
     /// </summary>
     public static IReadOnlyList<Ablation> Select(bool ablate, string? names)
     {
         if (string.IsNullOrWhiteSpace(names)) return ablate ? All : [];
         var chosen = new List<Ablation>();
+        var known = All.Concat(Candidates).ToList();
         foreach (var name in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            chosen.Add(All.FirstOrDefault(a => a.Name == name)
-                ?? throw new UserInputException($"--ablations: no ablation is named '{name}'; the names are: {string.Join(", ", All.Select(a => a.Name))}."));
+            chosen.Add(known.FirstOrDefault(a => a.Name == name)
+                ?? throw new UserInputException($"--ablations: no ablation is named '{name}'; the names are: {string.Join(", ", known.Select(a => a.Name))}."));
         return chosen;
     }
 }

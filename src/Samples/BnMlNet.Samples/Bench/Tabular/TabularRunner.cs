@@ -117,7 +117,7 @@ public static class TabularRunner
         double seconds = clock.Elapsed.TotalSeconds;
         double metric = Evaluate(ml, dataset.Task, model.Transform(test));
         var score = TrainerScore.Rounded(trainer.Name, metric, seconds);
-        progress.Step($"  {trainer.Name,-20} {dataset.MetricName} {score.Metric:F4}  {score.Seconds,7:F2} s");
+        progress.Step($"  {trainer.Name,-20} {dataset.MetricName} {score.Metric:F4}  {score.Seconds,7:F2} s{BnMlpEpochs.Describe(model)}");
         return score;
     }
 
