@@ -81,7 +81,8 @@ public abstract partial class BatchNormMlpOptionsBase
     /// gives 0), after <see cref="NumericScaling"/> and the input batch norm; smaller blocks pass through one-hot.
     /// The frozen model folds it into the first layer, so Transform, PredictionEngine and ONNX need nothing extra.
     /// Combines with <see cref="NumericEmbedding"/> and <see cref="EnsembleSize"/>. A feature column without the
-    /// annotation trains as with <see cref="BnMlNet.CategoricalEmbedding.None"/> (the default).
+    /// annotation trains as with <see cref="BnMlNet.CategoricalEmbedding.None"/>. The default is
+    /// <see cref="BnMlNet.CategoricalEmbedding.Learned"/> (evidence: docs/tabular-recipe.md, "Categorical embedding").
     /// </summary>
     public CategoricalEmbedding CategoricalEmbedding = RecipeDefaults.CategoricalEmbedding;
 

@@ -38,7 +38,7 @@ internal static class RecipeDefaults
     public const float EmbeddingSigma = 0.1f;
 
     /// <summary>The categorical embedding: off until the bench's evidence says otherwise (docs/tabular-recipe.md).</summary>
-    public const CategoricalEmbedding CategoricalEmbedding = BnMlNet.CategoricalEmbedding.None;
+    public const CategoricalEmbedding CategoricalEmbedding = BnMlNet.CategoricalEmbedding.Learned;
     /// <summary>Dimensions per embedded categorical block (RealMLP's 8).</summary>
     public const int CategoricalEmbeddingDimension = 8;
     /// <summary>Levels a block needs to be embedded (RealMLP: more than 9).</summary>
