@@ -57,7 +57,7 @@ public sealed class CategoricalEmbeddingScoringTests
         StringAssert.Contains(e.Message, "feature column 'Features'");
         StringAssert.Contains(e.Message, "CategoricalSlotRanges");
         StringAssert.Contains(e.Message, expected);
-        var off = ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options { NumberOfEpochs = 1, HiddenLayerSizes = [4], NumberOfThreads = 1, Seed = 1 });
+        var off = ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options { CategoricalEmbedding = CategoricalEmbedding.None, NumberOfEpochs = 1, HiddenLayerSizes = [4], NumberOfThreads = 1, Seed = 1 });
         Assert.IsNotNull(off.Fit(data), "with the option off the annotation is not read");
     }
 
