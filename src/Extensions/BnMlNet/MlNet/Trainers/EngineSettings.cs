@@ -10,6 +10,7 @@ internal static class EngineSettings
         o.LeakyReluSlope, o.DropoutRate)
     {
         EnsembleSize = o.EnsembleSize,
+        BatchNormLayers = o.BatchNormLayers?.ToArray(),
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
     };
 
@@ -47,6 +48,7 @@ internal static class EngineSettings
         StepGamma = o.LearningRateStepFactor,
         GradientClipNorm = o.GradientClipNorm,
         BatchNormMomentum = o.BatchNormMomentum,
+        BatchNormGammaWeightDecay = o.BatchNormGammaWeightDecay,
         BatchNormEpsilon = o.BatchNormEpsilon,
         RunningStatistics = o.RunningStatistics,
         Shuffle = o.Shuffle,
