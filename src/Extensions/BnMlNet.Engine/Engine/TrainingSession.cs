@@ -28,6 +28,7 @@ public sealed class TrainingSession
     private readonly Ensembles.EnsembleLoss? _ensembleLoss;
     private float[] _dOutputs = [];
     private readonly ParameterSegment[] _gammas;
+    private float[] _decayedGradients = [];
     private int _batchInEpoch;
     private double _epochLossSum, _epochWeightSum;
 
@@ -180,8 +181,8 @@ public sealed class TrainingSession
         _network.Backward(batch.FeatureSpan, _dOutputs.AsSpan(0, rows * k));
         var p = _network.Parameters;
         if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
-        GammaDecay.Apply(p, _gammas, _settings.BatchNormGammaWeightDecay, _settings.Optimizer == OptimizerKind.AdamW, lr);
-        _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);
+        var gradients = GammaDecay.Apply(p, _gammas, _settings.BatchNormGammaWeightDecay, _settings.Optimizer == OptimizerKind.AdamW, lr, ref _decayedGradients);
+        _optimizer.Step(p.Values, gradients, p.DecayedCount, lr);
         // The optimizer has just checked every parameter it wrote; what is left are the running statistics.
         if (!_optimizer.LastStepFinite || !_network.RunningStatisticsFinite()) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
         StepCount++;
