@@ -35,6 +35,14 @@ public abstract partial class BatchNormMlpOptionsBase
     public BatchNormPlacement BatchNormPlacement = BatchNormPlacement.BeforeActivation;
 
     /// <summary>
+    /// The hidden layers that get batch normalization (at <see cref="BatchNormPlacement"/>), as 0-based indices into
+    /// <see cref="HiddenLayerSizes"/> (e.g. [0]: the first hidden layer only; [HiddenLayerSizes.Length − 1]: the last
+    /// only). A layer left out is Dense with bias → activation. Null (the default): every hidden layer. Each index at
+    /// most once; not with <see cref="BatchNormPlacement"/> None. <see cref="InputBatchNorm"/> is set apart.
+    /// </summary>
+    public int[]? BatchNormLayers;
+
+    /// <summary>
     /// Batch-normalize the raw features too: a learned input normalization carried by the model, so no separate
     /// normalizer is needed in the pipeline.
     /// </summary>
@@ -113,6 +121,13 @@ public abstract partial class BatchNormMlpOptionsBase
 
     /// <summary>PyTorch's momentum m in (0, 1]: running = (1 − m)·running + m·batch. Keras' and ONNX's momentum is 1 − m (0.9 here).</summary>
     public float BatchNormMomentum = 0.1f;
+
+    /// <summary>
+    /// Weight decay on every batch norm's γ (input and hidden; never β), pulling γ toward 0, in the convention of
+    /// <see cref="WeightDecay"/>: SGD and Adam add it to γ's gradient (L2); AdamW decouples it (γ ← γ·(1 − lr·λ_γ)).
+    /// A finite number ≥ 0; default 0 (γ is not decayed; <see cref="WeightDecay"/> never touches it).
+    /// </summary>
+    public float BatchNormGammaWeightDecay;
 
     /// <summary>ε in x̂ = (x − μ)/√(σ² + ε).</summary>
     public float BatchNormEpsilon = 1e-5f;

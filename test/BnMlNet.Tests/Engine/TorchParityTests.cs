@@ -101,6 +101,7 @@ public sealed class TorchParityTests
     [DataRow("mlp_steps.json", 13)]
     [DataRow("mlp_steps_extra.json", 8)]
     [DataRow("gradient_clipping.json", 4)]
+    [DataRow("bn_variants.json", 7)]   // BatchNormLayers (BN on chosen hidden layers) and BatchNormGammaWeightDecay
     public void MlpTrainingSteps(string file, int expectedCases)
     {
         int count = 0;
@@ -135,7 +136,10 @@ public sealed class TorchParityTests
         var spec = new NetworkSpec(c.GetProperty("input_size").GetInt32(),
             c.GetProperty("hidden_sizes").EnumerateArray().Select(v => v.GetInt32()).ToArray(),
             c.GetProperty("output_size").GetInt32(), activation, placement, c.GetProperty("input_batch_norm").GetBoolean(),
-            (float)c.GetProperty("leaky_relu_slope").GetDouble());
+            (float)c.GetProperty("leaky_relu_slope").GetDouble())
+        {
+            BatchNormLayers = c.TryGetProperty("bn_layers", out var bl) ? bl.EnumerateArray().Select(v => v.GetInt32()).ToArray() : null,
+        };
         var opt = c.GetProperty("optimizer");
         string kind = opt.GetProperty("kind").GetString()!;
         var settings = new TrainingSettings
@@ -145,6 +149,7 @@ public sealed class TorchParityTests
             Shuffle = false,
             LearningRate = (float)opt.GetProperty("lr").GetDouble(),
             WeightDecay = (float)opt.GetProperty("weight_decay").GetDouble(),
+            BatchNormGammaWeightDecay = opt.TryGetProperty("gamma_weight_decay", out var gwd) ? (float)gwd.GetDouble() : 0f,
             BatchNormEpsilon = (float)c.GetProperty("bn_eps").GetDouble(),
             BatchNormMomentum = (float)c.GetProperty("bn_momentum").GetDouble(),
             GradientClipNorm = c.TryGetProperty("max_norm", out var mn) ? (float)mn.GetDouble() : 0f,
@@ -213,7 +218,7 @@ public sealed class TorchParityTests
             var bn = Bn(layers[l].GetProperty("bn"), eps);
             result[l] = new DenseLayerParameters(nIn, nOut, F(layers[l].GetProperty("weight")),
                 bias.ValueKind == JsonValueKind.Null ? null : F(bias), bn,
-                output ? BatchNormPlacement.None : spec.Placement, output ? Activation.Identity : spec.Activation);
+                bn is null ? BatchNormPlacement.None : spec.Placement, output ? Activation.Identity : spec.Activation);
         }
         return (result, Bn(p.GetProperty("input_bn"), eps));
     }

@@ -45,6 +45,9 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.LearningRate), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.LearningRate = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.Momentum), 0, true, 1, false, "in [0, 1)", (o, v) => o.Momentum = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.WeightDecay), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.WeightDecay = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.BatchNormGammaWeightDecay), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.BatchNormGammaWeightDecay = v);
+        // an index into the default HiddenLayerSizes [128, 64]
+        yield return Int(nameof(BatchNormMlpOptionsBase.BatchNormLayers), 0, "in [0, 1]", (o, v) => o.BatchNormLayers = [v], max: 1);
         yield return Float(nameof(BatchNormMlpOptionsBase.LearningRateStepFactor), 0, false, 1, true, "in (0, 1]", (o, v) => o.LearningRateStepFactor = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.GradientClipNorm), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.GradientClipNorm = v);
         yield return Float(nameof(BatchNormMlpOptionsBase.LeakyReluSlope), 0, true, null, false, "a finite number ≥ 0", (o, v) => o.LeakyReluSlope = v);

@@ -54,7 +54,7 @@ internal static class OnnxTestData
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
         int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
-        NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None)
+        NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None, int[]? BatchNormLayers = null)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -80,6 +80,7 @@ internal static class OnnxTestData
         o.CategoricalEmbeddingMinimumLevels = 3;
         o.CategoricalEmbeddingDimension = 2;
         o.NonFiniteScoring = net.Policy;
+        o.BatchNormLayers = net.BatchNormLayers;
         if (net.Poisson && o is BatchNormMlpRegressionTrainer.Options r) r.Loss = RegressionLoss.Poisson;
         return o;
     }

@@ -72,7 +72,8 @@ public sealed class PersistenceTests
         Assert.HasCount(3, typed.Model.TrainingHistory);
     }
 
-    private void RunFreshProcess(string modelPath, string inputPath, string outputPath)
+    /// <summary>Scores <paramref name="inputPath"/> with the saved model in a new process (BnMlNet.FreshProcess).</summary>
+    internal static void RunFreshProcess(string modelPath, string inputPath, string outputPath)
     {
         string exe = Path.Combine(AppContext.BaseDirectory, "BnMlNet.FreshProcess.dll");
         Assert.IsTrue(File.Exists(exe), $"{exe} is missing: the test project references BnMlNet.FreshProcess to copy it here.");

@@ -509,7 +509,7 @@ public sealed class ExperimentsTests
 public sealed class ExperimentsOptionsTests
 {
     [TestMethod]
-    [DataRow("--only", "12")]
+    [DataRow("--only", "13")]
     [DataRow("--seeds", "0")]
     [DataRow("--only", "1,x")]
     [DataRow("--dataset", "mnist")]

@@ -74,6 +74,18 @@ public sealed record NetworkSpec(
     internal CategoricalBlock[] EmbeddedCategoricalBlocks => CategoricalEmbedding is { IsOn: true } c && CategoricalBlocks is { } blocks
         ? blocks.Where(b => b.Levels >= c.MinimumLevels).ToArray() : [];
 
+    /// <summary>
+    /// The 0-based hidden layers that get batch normalization (at <see cref="Placement"/>), or null (the default) for
+    /// every hidden layer. A hidden layer left out is Dense with bias → activation (→ dropout). Each index in
+    /// [0, HiddenSizes.Count), no index twice; an empty list means no hidden batch norm. Needs a <see cref="Placement"/>
+    /// other than <see cref="BatchNormPlacement.None"/>. The input batch norm (<see cref="InputBatchNorm"/>) is apart.
+    /// </summary>
+    public IReadOnlyList<int>? BatchNormLayers { get; init; }
+
+    /// <summary>Whether hidden layer <paramref name="hiddenLayer"/> is batch-normalized.</summary>
+    internal bool HasBatchNorm(int hiddenLayer)
+        => Placement != BatchNormPlacement.None && (BatchNormLayers is null || BatchNormLayers.Contains(hiddenLayer));
+
     /// <summary>Whether an embedding is on.</summary>
     internal bool HasEmbedding => NumericEmbedding is { IsOn: true };
 
@@ -87,6 +99,7 @@ public sealed record NetworkSpec(
         SettingRules.OutputSize.Check(OutputSize, nameof(OutputSize));
         SettingRules.CheckDefined(Activation, nameof(Activation));
         SettingRules.CheckDefined(Placement, nameof(Placement));
+        SettingRules.CheckBatchNormLayers(BatchNormLayers, HiddenSizes.Count, Placement == BatchNormPlacement.None, nameof(BatchNormLayers), nameof(Placement));
         SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
         SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
         SettingRules.EnsembleSize.Check(EnsembleSize, nameof(EnsembleSize));

@@ -23,6 +23,8 @@ public static class SettingRules
     public static ValueRange AdamEpsilon { get; } = ValueRange.FiniteAbove(0);
     /// <summary>Weight decay λ: finite, ≥ 0.</summary>
     public static ValueRange WeightDecay { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Weight decay λ_γ on the batch norms' γ: finite, ≥ 0.</summary>
+    public static ValueRange BatchNormGammaWeightDecay { get; } = ValueRange.FiniteAtLeast(0);
     /// <summary>Step schedule: epochs between decays, at least 1.</summary>
     public static ValueRange StepEpochs { get; } = ValueRange.IntegerAtLeast(1);
     /// <summary>Step schedule: decay factor γ in (0, 1].</summary>
@@ -91,6 +93,33 @@ public static class SettingRules
                 throw new ArgumentOutOfRangeException(name, weights[i], $"{name}[{i}] is {weights[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; each class weight must be {ClassWeight.Describe()}.");
         if (!weights.Any(v => v > 0))
             throw new ArgumentOutOfRangeException(name, weights.Count, $"{name} needs at least one weight > 0.");
+    }
+
+    /// <summary>
+    /// The hidden layers chosen for batch normalization: null (every hidden layer), or 0-based indices, each in
+    /// [0, <paramref name="hiddenLayers"/> − 1], none twice; not with the placement None (which gives no layer BN).
+    /// </summary>
+    /// <param name="layers">The indices, or null.</param>
+    /// <param name="hiddenLayers">How many hidden layers the network has.</param>
+    /// <param name="placementIsNone">Whether the batch-norm placement is None.</param>
+    /// <param name="name">The setting's name as the caller knows it.</param>
+    /// <param name="placementName">The placement setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentException">An index is out of range or repeated, or the placement is None.</exception>
+    public static void CheckBatchNormLayers(IReadOnlyList<int>? layers, int hiddenLayers, bool placementIsNone, string name, string placementName)
+    {
+        if (layers is null) return;
+        if (placementIsNone)
+            throw new ArgumentException($"{name} picks the hidden layers that get batch normalization, but {placementName} is None, so none does; " +
+                $"set {placementName} to BeforeActivation or AfterActivation, or leave {name} null.", name);
+        var range = new ValueRange(0, true, hiddenLayers - 1, true, IsInteger: true,
+            Reason: hiddenLayers == 0 ? "the network has no hidden layer" : $"a 0-based index into the {hiddenLayers} hidden layers");
+        var seen = new HashSet<int>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            range.CheckElement(layers[i], name, i);
+            if (!seen.Add(layers[i]))
+                throw new ArgumentException($"{name}[{i}] is {layers[i]}, which {name} already lists; give each hidden layer at most once.", name);
+        }
     }
 
     /// <summary>Nesterov momentum needs a momentum above 0.</summary>

@@ -27,6 +27,8 @@ public sealed class TrainingSession
     private readonly Random? _shuffle;
     private readonly Ensembles.EnsembleLoss? _ensembleLoss;
     private float[] _dOutputs = [];
+    private readonly ParameterSegment[] _gammas;
+    private float[] _decayedGradients = [];
     private int _batchInEpoch;
     private double _epochLossSum, _epochWeightSum;
 
@@ -56,6 +58,7 @@ public sealed class TrainingSession
             OptimizerKind.Adam => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: false, _settings.Threads),
             _ => new Adam(length, _settings.Beta1, _settings.Beta2, _settings.AdamEpsilon, _settings.WeightDecay, decoupled: true, _settings.Threads),
         };
+        _gammas = _network.AllBatchNorms().Select(b => b.Gamma).ToArray();
         StepsPerEpoch = CountSteps(train.RowCount, _settings.BatchSize);
         PlannedEpochs = PlanEpochs(_settings.Epochs, _settings.StepBudget, StepsPerEpoch);
         _scheduler = new LearningRateScheduler(_settings.Schedule, _settings.LearningRate, StepsPerEpoch,
@@ -195,7 +198,8 @@ public sealed class TrainingSession
         _network.Backward(batch.FeatureSpan, _dOutputs.AsSpan(0, rows * k));
         var p = _network.Parameters;
         if (_settings.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(p.Gradients, _settings.GradientClipNorm);
-        _optimizer.Step(p.Values, p.Gradients, p.DecayedCount, lr);
+        var gradients = GammaDecay.Apply(p, _gammas, _settings.BatchNormGammaWeightDecay, _settings.Optimizer == OptimizerKind.AdamW, lr, ref _decayedGradients);
+        _optimizer.Step(p.Values, gradients, p.DecayedCount, lr);
         // The optimizer has just checked every parameter it wrote; what is left are the running statistics.
         if (!_optimizer.LastStepFinite || !_network.RunningStatisticsFinite()) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
         StepCount++;

@@ -2,7 +2,7 @@ namespace BnMlNet.Engine;
 
 /// <summary>
 /// Hyperparameters of a training run (a mutable POCO; <see cref="Validate"/> checks it).
-/// Weight decay applies to the Dense weights only, never to biases, γ or β.
+/// Weight decay applies to the Dense weights only, never to biases, γ or β; γ has its own, <see cref="BatchNormGammaWeightDecay"/> (default 0).
 /// </summary>
 public sealed partial class TrainingSettings
 {
@@ -29,6 +29,12 @@ public sealed partial class TrainingSettings
     /// decoupled for AdamW. Default 0.
     /// </summary>
     public float WeightDecay { get; set; }
+    /// <summary>
+    /// Weight decay λ_γ ≥ 0 on every batch norm's γ (input and hidden; never β), pulling γ toward 0, in the convention of
+    /// <see cref="WeightDecay"/>: L2 added to γ's gradient for SGD and Adam, decoupled (γ ← γ·(1 − lr·λ_γ)) for AdamW.
+    /// Independent of <see cref="WeightDecay"/>. Default 0 (γ undecayed, as before this setting).
+    /// </summary>
+    public float BatchNormGammaWeightDecay { get; set; }
     /// <summary>Learning-rate schedule, evaluated every step. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
     /// <summary>Step schedule: epochs between decays (≥ 1). Default 10.</summary>
@@ -85,6 +91,7 @@ public sealed partial class TrainingSettings
         SettingRules.Beta2.Check(Beta2, nameof(Beta2));
         SettingRules.AdamEpsilon.Check(AdamEpsilon, nameof(AdamEpsilon));
         SettingRules.WeightDecay.Check(WeightDecay, nameof(WeightDecay));
+        SettingRules.BatchNormGammaWeightDecay.Check(BatchNormGammaWeightDecay, nameof(BatchNormGammaWeightDecay));
         SettingRules.CheckDefined(Schedule, nameof(Schedule));
         SettingRules.StepEpochs.Check(StepSizeEpochs, nameof(StepSizeEpochs));
         SettingRules.StepFactor.Check(StepGamma, nameof(StepGamma));

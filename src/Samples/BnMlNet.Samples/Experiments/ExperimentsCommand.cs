@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace BnMlNet.Samples.Experiments;
 
 /// <summary>
-/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's research API over several seeds, and five tabular experiments on the development suite (7-11);
+/// <c>experiments</c>: the seed's six claims about batch normalization, each measured on Fashion-MNIST with the engine's research API over several seeds, and six tabular experiments on the development suite (7-12);
 /// tables on the console, and <c>experiments.md</c> with PNG plots in the output folder.
 /// </summary>
 public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocation) : AppCommand<ExperimentsSettings>(console)
@@ -27,6 +27,7 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [9] = TabularLearningRateExperiment.Run,
         [10] = TabularBnAblationExperiment.Run,
         [11] = TabularDropoutExperiment.Run,
+        [12] = TabularBnVariantsExperiment.Run,
     };
 
     /// <summary>The PNGs each experiment writes.</summary>
@@ -43,6 +44,7 @@ public sealed class ExperimentsCommand(IAnsiConsole console, Invocation invocati
         [9] = [TabularLearningRateExperiment.PlotFile],
         [10] = [TabularBnAblationExperiment.PlotFile],
         [11] = [TabularDropoutExperiment.PlotFile],
+        [12] = [TabularBnVariantsExperiment.PlotFile],
     };
 
     /// <inheritdoc />

@@ -31,7 +31,7 @@ public sealed class ExperimentsSettings : CommandSettings
     public string Dataset { get; init; } = "auto";
 
     /// <summary>Which experiments.</summary>
-    [CommandOption("--only <LIST>"), Description("Experiments to run, comma-separated numbers 1-11, run in the order given (default: all)")]
+    [CommandOption("--only <LIST>"), Description("Experiments to run, comma-separated numbers 1-12, run in the order given (default: all)")]
     public string? Only { get; init; }
 
     /// <summary>Overwrite existing files in --out.</summary>

@@ -61,9 +61,7 @@ public static class TabularBnAblationExperiment
             $"The featurization and trainer of experiment 7 on {TabularGroups.SmallOnlyText(datasets, suite.Count)} ({(ctx.Options.Quick ? $"quick: the first {Bench.Tabular.TabularRunner.QuickTrainRows:N0} training and {Bench.Tabular.TabularRunner.QuickTestRows:N0} test rows" : "all rows, fixed splits")}), seed {ctx.Seed}; " +
             "the default recipe (\"with BN\": input BN and BN before each activation, BN momentum 0.1) and the same with one change: \"input BN only\" " +
             "(BatchNormPlacement = None), \"hidden BN only\" (InputBatchNorm = false), BatchNormMomentum 0.01 or 0.3; \"without BN\" for reference. " +
-            "BN on the first or the last hidden layer only and weight decay on γ are not " +
-            "measured: the trainer has no such setting (weight decay applies to the Dense weights only), and adding one means changing the engine's network and " +
-            "optimizer, which this experiment leaves alone.",
+            "BN on the first or the last hidden layer only, weight decay on γ and mixed ensembles are experiment 12's (on all ten tables).",
             [perDataset, perGroup], [file],
             $"On the {small.Name} tables, mean metric minus the default with BN, seed {ctx.Seed}: {words}.", clock.Elapsed.TotalSeconds, effects);
     }

@@ -92,7 +92,9 @@ public static class TabularGroups
         {
             if (v == reference) continue;
             ExperimentPlots.Line(plot, xs, scores.Select(s => s[v] - s[reference]).ToArray(), variants[v].Name,
-                ExperimentPlots.Palette[colour % ExperimentPlots.Palette.Length], dashed: colour % 2 == 1);
+                ExperimentPlots.Palette[colour % ExperimentPlots.Palette.Length],
+                // past the palette's end the colours repeat with the other line style, so no two series look alike
+                dashed: (colour % 2 == 1) != (colour / ExperimentPlots.Palette.Length % 2 == 1));
             colour++;
         }
         ExperimentPlots.Line(plot, xs, new double[xs.Length], "0", ScottPlot.Colors.Gray, markerSize: 0);

@@ -61,7 +61,6 @@ internal sealed partial class TrainableNetwork
             ins[l] = l == 0 ? embeddedWidth : spec.HiddenSizes[l - 1];
             outs[l] = l == depth - 1 ? spec.OutputSize : spec.HiddenSizes[l];
         }
-        bool hiddenBn = spec.Placement != BatchNormPlacement.None;
         int weightCount = 0, otherCount = spec.InputBatchNorm ? 2 * spec.InputSize : 0;
         for (int l = 0; l < depth; l++)
         {
@@ -69,8 +68,8 @@ internal sealed partial class TrainableNetwork
                 throw new ArgumentException($"Layer {l} ({outs[l]}×{ins[l]}) does not split into {blockMembers} members.", nameof(blockMembers));
             weightCount += ins[l] * outs[l] / (l > 0 ? blockMembers : 1);
             bool isOutput = l == depth - 1;
-            if (HasBias(spec, isOutput)) otherCount += outs[l];
-            if (!isOutput && hiddenBn) otherCount += 2 * outs[l];
+            if (HasBias(spec, l, isOutput)) otherCount += outs[l];
+            if (!isOutput && spec.HasBatchNorm(l)) otherCount += 2 * outs[l];
         }
         if (slots is not null) otherCount += slots.Length * (embK + 2 * embK * embD + embD);
         if (categorical is not null) otherCount += categorical.TableSize;
@@ -96,15 +95,16 @@ internal sealed partial class TrainableNetwork
             bool isOutput = l == depth - 1;
             int groups = l > 0 ? blockMembers : 1;
             var weights = Next($"layer{l}.weight", ParameterKind.DenseWeight, ins[l] * outs[l] / groups);
-            ParameterSegment? bias = HasBias(spec, isOutput) ? Next($"layer{l}.bias", ParameterKind.DenseBias, outs[l]) : null;
-            BatchNormState? bn = !isOutput && hiddenBn
+            bool hasBn = !isOutput && spec.HasBatchNorm(l);
+            ParameterSegment? bias = HasBias(spec, l, isOutput) ? Next($"layer{l}.bias", ParameterKind.DenseBias, outs[l]) : null;
+            BatchNormState? bn = hasBn
                 ? new BatchNormState(outs[l], Next($"layer{l}.bn.gamma", ParameterKind.BatchNormGamma, outs[l]),
                     Next($"layer{l}.bn.beta", ParameterKind.BatchNormBeta, outs[l]))
                 : null;
             Layers[l] = new LayerState
             {
                 Index = l, InputSize = ins[l], OutputSize = outs[l], Weights = weights, Bias = bias, BatchNorm = bn,
-                Placement = isOutput ? BatchNormPlacement.None : spec.Placement,
+                Placement = hasBn ? spec.Placement : BatchNormPlacement.None,
                 Activation = isOutput ? Activation.Identity : spec.Activation,
                 IsOutput = isOutput, HasDropout = !isOutput && spec.DropoutRate > 0, Groups = groups,
             };
@@ -162,8 +162,9 @@ internal sealed partial class TrainableNetwork
         return new CategoricalLayout(width, starts, blocks.Select(b => b.Levels).ToArray(), dimension);
     }
 
-    private static bool HasBias(NetworkSpec spec, bool isOutput)
-        => isOutput || spec.Placement != BatchNormPlacement.BeforeActivation || spec.KeepBiasBeforeBatchNorm;
+    /// <summary>Every layer has a bias except a hidden one batch-normalized before its activation (the mean subtraction cancels it).</summary>
+    private static bool HasBias(NetworkSpec spec, int layer, bool isOutput)
+        => isOutput || !spec.HasBatchNorm(layer) || spec.Placement != BatchNormPlacement.BeforeActivation || spec.KeepBiasBeforeBatchNorm;
 
     public NetworkSpec Spec { get; }
     public ParameterBuffer Parameters { get; }

@@ -11,6 +11,7 @@ internal static class EngineSettings
         o.LeakyReluSlope, o.DropoutRate)
     {
         EnsembleSize = o.EnsembleSize,
+        BatchNormLayers = o.BatchNormLayers?.ToArray(),
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
         // Always given (as the numerical embedding's), so the engine checks every value; with Kind None it embeds nothing.
         CategoricalEmbedding = new CategoricalEmbeddingSettings(o.CategoricalEmbedding, o.CategoricalEmbeddingDimension, o.CategoricalEmbeddingMinimumLevels),
@@ -52,6 +53,7 @@ internal static class EngineSettings
         StepGamma = o.LearningRateStepFactor,
         GradientClipNorm = o.GradientClipNorm,
         BatchNormMomentum = o.BatchNormMomentum,
+        BatchNormGammaWeightDecay = o.BatchNormGammaWeightDecay,
         BatchNormEpsilon = o.BatchNormEpsilon,
         RunningStatistics = o.RunningStatistics,
         Shuffle = o.Shuffle,

@@ -27,6 +27,8 @@ internal static class OptionsValidator
         SettingRules.CheckDefined(o.Activation, nameof(o.Activation));
         SettingRules.LeakyReluSlope.Check(o.LeakyReluSlope, nameof(o.LeakyReluSlope));
         SettingRules.CheckDefined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
+        SettingRules.CheckBatchNormLayers(o.BatchNormLayers, o.HiddenLayerSizes.Length, o.BatchNormPlacement == BatchNormPlacement.None,
+            nameof(o.BatchNormLayers), nameof(o.BatchNormPlacement));
         SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
         SettingRules.EnsembleSize.Check(o.EnsembleSize, nameof(o.EnsembleSize));
 
@@ -45,6 +47,7 @@ internal static class OptionsValidator
 
         SettingRules.BatchNormMomentum.Check(o.BatchNormMomentum, nameof(o.BatchNormMomentum));
         SettingRules.BatchNormEpsilon.Check(o.BatchNormEpsilon, nameof(o.BatchNormEpsilon));
+        SettingRules.BatchNormGammaWeightDecay.Check(o.BatchNormGammaWeightDecay, nameof(o.BatchNormGammaWeightDecay));
         SettingRules.CheckDefined(o.RunningStatistics, nameof(o.RunningStatistics));
 
         if (o.NumberOfThreads is { } t) SettingRules.Threads.Check(t, nameof(o.NumberOfThreads));
