@@ -106,15 +106,16 @@ public sealed partial class InferenceNetwork
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
         _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && _blocks?[l] is null && f.OutputSize >= LaneExactMinimumOutputs
             && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
-        _paired = _folded.Select((f, l) => PairedMatVec512.IsSupported && _transposed[l] is null && _blocks?[l] is null
+        _paired = _folded.Select((f, l) => PairedMatVec512.IsSupported && (l > 0 || _transposed[l] is null) && _blocks?[l] is null
             && f.OutputSize >= PairedMinimumOutputs ? PairedMatVec512.Pack(f.Weights, f.Bias, f.InputSize, f.OutputSize) : null).ToArray();
     }
 
     // The single-row path's wide layers skip their zero inputs (one-hot slots in layer 0, ReLU zeros after it), which
     // saves reading those rows of the weights: within the whole network the weights stream from L2, so the bytes
-    // read set the time (`quick rownet`). Below 8 outputs RowKernels is faster; above 128 Ki weights (Fashion-MNIST's
-    // 784×256) the strided reads of Wᵀ measured slower, and such layers go through PairedMatVec512 on AVX-512 (two
-    // outputs per register, same bits).
+    // read set the time (`quick rownet`). A hidden layer does so for a row whose input is at least half zeros; a
+    // denser one goes through PairedMatVec512 on AVX-512 (two outputs per register, same bits, nothing skipped), as do
+    // the layers above 128 Ki weights (Fashion-MNIST's 784×256), where the strided reads of Wᵀ measured slower.
+    // Below 8 outputs RowKernels is faster. Every choice gives RowKernels' bits, so it may differ from row to row.
     private const int PairedMinimumOutputs = 16;
 
     private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
@@ -209,7 +210,8 @@ public sealed partial class InferenceNetwork
             var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
             if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
-            else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT)
+            else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT
+                && (l == 0 || _paired[l] is null || LaneExactMatVec.MostlyZero(x, layer.InputSize)))
                 LaneExactMatVec.Multiply(y, weightsT, layer.Bias, x, layer.InputSize, layer.OutputSize, lanes);
             else if (lanes is not null && rows == 1 && _paired[l] is { } packed)
                 PairedMatVec512.Multiply(y, packed, x, layer.InputSize, layer.OutputSize);

@@ -96,6 +96,18 @@ internal static class LaneExactMatVec
             y[o] = LanesScalar(ref x0, ref Unsafe.Add(ref w0, o), ref list, steps, outSize, lanesEnd, inSize) + bias[o];
     }
 
+    /// <summary>Whether at least half of x[0 … n) are exactly zero (±0): then skipping them pays.</summary>
+    public static bool MostlyZero(ReadOnlySpan<float> x, int n)
+    {
+        int zeros = 0, k = 0;
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        if (x.Length < n) throw new ArgumentException("Buffer too small for the given length.");
+        for (; k + 8 <= n; k += 8)
+            zeros += BitOperations.PopCount(Vector256.Equals(Vector256.LoadUnsafe(ref x0, (nuint)k), Vector256<float>.Zero).ExtractMostSignificantBits());
+        for (; k < n; k++) zeros += Unsafe.Add(ref x0, k) == 0f ? 1 : 0;
+        return 2 * zeros >= n;
+    }
+
     /// <summary>
     /// Lists each lane's non-zero inputs in lock step: step i holds, at lanes[8i + l], lane l's i-th non-zero input
     /// (ascending), or once a lane has run out, an input whose value is zero (its term changes nothing, as a skipped
