@@ -55,19 +55,6 @@ public sealed class LaneExactMatVecTests
     }
 
     [TestMethod]
-    public void MostlyZero_CountsExactZerosOfBothSigns_AndNotNaN()
-    {
-        Assert.IsTrue(LaneExactMatVec.MostlyZero([0f, -0f, 1f], 3));
-        Assert.IsFalse(LaneExactMatVec.MostlyZero([0f, float.NaN, 1f], 3));
-        var x = new float[21];                 // 8-wide blocks and a tail: 10 zeros of 21, then 11
-        for (int i = 0; i < 11; i++) x[i] = i + 1;
-        Assert.IsFalse(LaneExactMatVec.MostlyZero(x, 21));
-        x[20] = 5f; x[0] = 0f; x[1] = -0f;     // zeros at 0, 1 and 11..19: 11 of 21
-        Assert.IsTrue(LaneExactMatVec.MostlyZero(x, 21));
-        Assert.IsTrue(LaneExactMatVec.MostlyZero(x, 2), "only the first n count");
-    }
-
-    [TestMethod]
     public void Multiply_PropagatesNaNAndInfinityLikeTheDenseKernel()
     {
         if (!LaneExactMatVec.IsSupported) Assert.Inconclusive("LaneExactMatVec needs FMA; this machine has none.");
@@ -93,8 +80,8 @@ public sealed class LaneExactMatVecTests
     }
 
     [TestMethod]
-    // Through every single-row kernel: LaneExactMatVec (wide layers up to 128 Ki weights), PairedMatVec512 on AVX-512
-    // (wider ones: 784×256, 600×250 with a partial group of 16, 131×1001) and RowKernels (below 8 outputs).
+    // Through every single-row kernel: LaneExactMatVec (layer 0 up to 128 Ki weights), PairedMatVec512 on AVX-512
+    // (wider layers: 784×256, 600×250 with a partial group of 16, 131×1001) and RowKernels (the others).
     public void Predict_GivesPredictBatchsBits_ForSparseRowsThroughWideAndNarrowLayers()
     {
         var rng = new Random(21);

@@ -17,7 +17,7 @@ public sealed partial class InferenceNetwork
     /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
     private readonly Ensembles.BlockFoldedLayer?[]? _blocks;
     // Wᵀ of the folded layers the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
-    // entries (narrow or very wide layers, an ensemble's blocks, or a machine without FMA) go elsewhere.
+    // entries (the hidden and narrow layers, or a machine without FMA) go elsewhere.
     private readonly float[]?[] _transposed;
     // The packed weights of the single-row path's layers that PairedMatVec512 multiplies (same bits as RowKernels).
     private readonly float[]?[] _paired;
@@ -104,18 +104,18 @@ public sealed partial class InferenceNetwork
         _blocks = ensembleSize > 1 ? Ensembles.BlockFoldedLayer.For(_folded, ensembleSize) : null;
         _maxWidth = Math.Max(Math.Max(InputSize, Layers[0].InputSize), Layers.Max(p => p.OutputSize));
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
-        _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && _blocks?[l] is null && f.OutputSize >= LaneExactMinimumOutputs
+        _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && l == 0 && f.OutputSize >= LaneExactMinimumOutputs
             && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
-        _paired = _folded.Select((f, l) => PairedMatVec512.IsSupported && (l > 0 || _transposed[l] is null) && _blocks?[l] is null
+        _paired = _folded.Select((f, l) => PairedMatVec512.IsSupported && _transposed[l] is null && _blocks?[l] is null
+            && f.InputSize * f.OutputSize > LaneExactMaximumWeights
             && f.OutputSize >= PairedMinimumOutputs ? PairedMatVec512.Pack(f.Weights, f.Bias, f.InputSize, f.OutputSize) : null).ToArray();
     }
 
-    // The single-row path's wide layers skip their zero inputs (one-hot slots in layer 0, ReLU zeros after it), which
-    // saves reading those rows of the weights: within the whole network the weights stream from L2, so the bytes
-    // read set the time (`quick rownet`). A hidden layer does so for a row whose input is at least half zeros; a
-    // denser one goes through PairedMatVec512 on AVX-512 (two outputs per register, same bits, nothing skipped), as do
-    // the layers above 128 Ki weights (Fashion-MNIST's 784×256), where the strided reads of Wᵀ measured slower.
-    // Below 8 outputs RowKernels is faster. Every choice gives RowKernels' bits, so it may differ from row to row.
+    // Only the first layer, whose input is the sparse one (one-hot slots), skips its zero inputs: on Adult's hidden
+    // layer (ReLU outputs) skipping, and PairedMatVec512, measured no faster than RowKernels inside the whole network
+    // on real rows (docs/performance/bulk.md); below 8 outputs RowKernels is faster. Above 128 Ki weights (Fashion-
+    // MNIST's 784×256) the strided reads of Wᵀ measured slower than RowKernels' streaming ones, and PairedMatVec512
+    // (AVX-512, two outputs per register, the same bits) measured 1.33× RowKernels on that layer alone.
     private const int PairedMinimumOutputs = 16;
 
     private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
@@ -188,9 +188,9 @@ public sealed partial class InferenceNetwork
 
     /// <summary>
     /// Scores up to a block of rows through the folded layers; a and b hold rows×max width each. With
-    /// <paramref name="lanes"/> (one row) the wide layers go through <see cref="LaneExactMatVec"/>, which skips exactly-zero
-    /// inputs (one-hot slots, ReLU outputs), or <see cref="PairedMatVec512"/>; both give <see cref="RowKernels"/>' bits, so
-    /// both paths score a row alike.
+    /// <paramref name="lanes"/> (one row) the first layer goes through <see cref="LaneExactMatVec"/>, which skips exactly-zero
+    /// inputs (one-hot slots), and layers above 128 Ki weights through <see cref="PairedMatVec512"/>; both give
+    /// <see cref="RowKernels"/>' bits, so both paths score a row alike.
     /// </summary>
     private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b, int[]? lanes = null)
     {
@@ -210,8 +210,7 @@ public sealed partial class InferenceNetwork
             var layer = _folded[l];
             Span<float> y = next.AsSpan(0, rows * layer.OutputSize);
             if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
-            else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT
-                && (l == 0 || _paired[l] is null || LaneExactMatVec.MostlyZero(x, layer.InputSize)))
+            else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT)
                 LaneExactMatVec.Multiply(y, weightsT, layer.Bias, x, layer.InputSize, layer.OutputSize, lanes);
             else if (lanes is not null && rows == 1 && _paired[l] is { } packed)
                 PairedMatVec512.Multiply(y, packed, x, layer.InputSize, layer.OutputSize);

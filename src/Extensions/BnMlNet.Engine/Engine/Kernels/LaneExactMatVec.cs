@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -96,45 +95,30 @@ internal static class LaneExactMatVec
             y[o] = LanesScalar(ref x0, ref Unsafe.Add(ref w0, o), ref list, steps, outSize, lanesEnd, inSize) + bias[o];
     }
 
-    /// <summary>Whether at least half of x[0 … n) are exactly zero (±0): then skipping them pays.</summary>
-    public static bool MostlyZero(ReadOnlySpan<float> x, int n)
-    {
-        int zeros = 0, k = 0;
-        ref float x0 = ref MemoryMarshal.GetReference(x);
-        if (x.Length < n) throw new ArgumentException("Buffer too small for the given length.");
-        for (; k + 8 <= n; k += 8)
-            zeros += BitOperations.PopCount(Vector256.Equals(Vector256.LoadUnsafe(ref x0, (nuint)k), Vector256<float>.Zero).ExtractMostSignificantBits());
-        for (; k < n; k++) zeros += Unsafe.Add(ref x0, k) == 0f ? 1 : 0;
-        return 2 * zeros >= n;
-    }
-
     /// <summary>
     /// Lists each lane's non-zero inputs in lock step: step i holds, at lanes[8i + l], lane l's i-th non-zero input
     /// (ascending), or once a lane has run out, an input whose value is zero (its term changes nothing, as a skipped
-    /// one). Returns the number of steps, the largest lane count. Visits the non-zero inputs only: one comparison per
-    /// eight inputs gives their lanes as bits (lane l = bit l, as k ≡ l mod 8).
+    /// one). Returns the number of steps, the largest lane count.
     /// </summary>
     private static int Gather(ReadOnlySpan<float> x, int inSize, Span<int> lanes)
     {
         int blocks = inSize >> 3, zero = -1, steps = 0;
         Span<int> counts = stackalloc int[8];
-        counts.Clear();
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref int list = ref MemoryMarshal.GetReference(lanes);
-        ref int count0 = ref MemoryMarshal.GetReference(counts);
-        for (int c = 0; c < blocks; c++)
+        for (int l = 0; l < 8; l++)
         {
-            uint nonZero = ~Vector256.Equals(Vector256.LoadUnsafe(ref x0, (nuint)(c << 3)), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
-            if (nonZero != 0xFF && zero < 0) zero = (c << 3) + BitOperations.TrailingZeroCount(~nonZero);
-            for (; nonZero != 0; nonZero &= nonZero - 1)
+            int count = 0;
+            for (int k = l; k < blocks << 3; k += 8)
             {
-                int l = BitOperations.TrailingZeroCount(nonZero);
-                ref int count = ref Unsafe.Add(ref count0, l);
-                Unsafe.Add(ref list, (count << 3) + l) = (c << 3) + l;
-                count++;
+                Unsafe.Add(ref list, (count << 3) + l) = k;   // kept only when x[k] ≠ 0: the next one overwrites it otherwise
+                bool nonZero = Unsafe.Add(ref x0, k) != 0f;
+                count += nonZero ? 1 : 0;
+                zero = nonZero ? zero : k;
             }
+            counts[l] = count;
+            steps = Math.Max(steps, count);
         }
-        for (int l = 0; l < 8; l++) steps = Math.Max(steps, counts[l]);
         for (int l = 0; l < 8; l++)
             for (int i = counts[l]; i < steps; i++) Unsafe.Add(ref list, (i << 3) + l) = zero;   // a lane short of steps has a zero
         return steps;
