@@ -36,23 +36,36 @@ public static class QuickScoring
             }
             var y1 = new float[nOut];
             var y2 = new float[nOut];
+            var y3 = new float[nOut];
+            bool paired = PairedMatVec512.IsSupported;
+            var packed = paired ? PairedMatVec512.Pack(w, b, nIn, nOut) : [];
             int mismatches = 0;
             foreach (var x in rows)
             {
                 RowKernels.MatVec(y1, w, b, x, nIn, nOut);
                 LaneExactMatVec.Multiply(y2, wT, b, x, nIn, nOut, lanes);
-                for (int o = 0; o < nOut; o++) if (BitConverter.SingleToUInt32Bits(y1[o]) != BitConverter.SingleToUInt32Bits(y2[o])) mismatches++;
+                if (paired) PairedMatVec512.Multiply(y3, packed, x, nIn, nOut); else y1.CopyTo(y3, 0);
+                for (int o = 0; o < nOut; o++)
+                {
+                    if (BitConverter.SingleToUInt32Bits(y1[o]) != BitConverter.SingleToUInt32Bits(y2[o])) mismatches++;
+                    if (BitConverter.SingleToUInt32Bits(y1[o]) != BitConverter.SingleToUInt32Bits(y3[o])) mismatches++;
+                }
             }
             var dense = new List<double>();
             var skipping = new List<double>();
+            var pairs = new List<double>();
             for (int round = 0; round < 15; round++)
             {
                 dense.Add(Time(() => { foreach (var x in rows) RowKernels.MatVec(y1, w, b, x, nIn, nOut); }, rowCount));
                 skipping.Add(Time(() => { foreach (var x in rows) LaneExactMatVec.Multiply(y2, wT, b, x, nIn, nOut, lanes); }, rowCount));
+                if (paired) pairs.Add(Time(() => { foreach (var x in rows) PairedMatVec512.Multiply(y3, packed, x, nIn, nOut); }, rowCount));
             }
             double d = Median(dense), s = Median(skipping);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rowkernel_{name}_dense_ns={d:F1}\nrowkernel_{name}_lane_exact_ns={s:F1}\nrowkernel_{name}_speedup={d / s:F2}\nrowkernel_{name}_mismatches={mismatches}"));
+            if (paired)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"rowkernel_{name}_paired_ns={Median(pairs):F1}\nrowkernel_{name}_paired_speedup={d / Median(pairs):F2}\nrowkernel_{name}_paired_speedup_per_round_median={Median(dense.Zip(pairs, (p, q) => p / q).ToList()):F2}"));
         }
     }
 
@@ -123,6 +136,41 @@ public static class QuickScoring
             }
             input.CopyTo(y);
         }
+        if (PairedMatVec512.IsSupported)
+        {
+            // Per layer: R = RowKernels, L = LaneExactMatVec (skips zeros), P = PairedMatVec512; "LR" was the path before.
+            var packs = folded.Select(f => PairedMatVec512.Pack(f.Weights, f.Bias, f.InputSize, f.OutputSize)).ToArray();
+            void Mixed(float[] x, string kinds)
+            {
+                RowKernels.Clamp(x, bb, network.InputGuard);
+                ReadOnlySpan<float> input = bb.AsSpan(0, 107);
+                float[] next = a, other = bb;
+                for (int l = 0; l < folded.Length; l++)
+                {
+                    var layer = folded[l];
+                    var z = next.AsSpan(0, layer.OutputSize);
+                    char kind = l < kinds.Length ? kinds[l] : 'R';
+                    if (kind == 'L') LaneExactMatVec.Multiply(z, transposed[l], layer.Bias, input, layer.InputSize, layer.OutputSize, lanes);
+                    else if (kind == 'P') PairedMatVec512.Multiply(z, packs[l], input, layer.InputSize, layer.OutputSize);
+                    else RowKernels.MatMulRows(z, layer.Weights, layer.Bias, input, 1, layer.InputSize, layer.OutputSize);
+                    Activations.Forward(z, z, layer.Activation, 0.01f);
+                    input = z;
+                    (next, other) = (other, next);
+                }
+                input.CopyTo(y);
+            }
+            string[] mixes = ["LR", "LL", "LP", "RR"];
+            var mixTimes = mixes.Select(_ => new List<double>()).ToArray();
+            for (int round = 0; round < 15; round++)
+                for (int v = 0; v < mixes.Length; v++)
+                {
+                    string kinds = mixes[v];
+                    mixTimes[v].Add(Time(() => { foreach (var x in rows) Mixed(x, kinds); }, rowCount));
+                }
+            for (int v = 0; v < mixes.Length; v++)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"rownet_mix_{mixes[v]}_ns={Median(mixTimes[v]):F1} rownet_mix_{mixes[v]}_vs_LR_per_round={Median(mixTimes[0].Zip(mixTimes[v], (p, q) => p / q).ToList()):F2}"));
+        }
         var variants = new (string Name, int From, int To)[] { ("l1_only", 0, 1), ("l2_only", 1, 2), ("both", 0, 2) };
         var times = variants.Select(_ => new List<double>()).ToArray();
         var reference = new List<double>();
@@ -158,13 +206,23 @@ public static class QuickScoring
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rownet_adult_speedup_per_round_median={Median(ratios):F2}"));
     }
 
+    /// <summary>
+    /// ns per row: the 10th percentile of single passes over 40 ms (a loaded machine preempts some passes; the low
+    /// percentile is the undisturbed cost, which a mean over wall-clock time is not).
+    /// </summary>
     private static double Time(Action pass, int rows)
     {
         for (int i = 0; i < 200; i++) pass();
         var clock = Stopwatch.StartNew();
-        int passes = 0;
-        while (clock.Elapsed.TotalMilliseconds < 40) { pass(); passes++; }
-        return clock.Elapsed.TotalMilliseconds * 1e6 / ((double)passes * rows);
+        var passes = new List<long>();
+        while (clock.Elapsed.TotalMilliseconds < 40)
+        {
+            long start = Stopwatch.GetTimestamp();
+            pass();
+            passes.Add(Stopwatch.GetTimestamp() - start);
+        }
+        passes.Sort();
+        return passes[passes.Count / 10] * 1e9 / Stopwatch.Frequency / rows;
     }
 
     private static double Median(List<double> v)

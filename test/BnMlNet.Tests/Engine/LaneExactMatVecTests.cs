@@ -80,10 +80,13 @@ public sealed class LaneExactMatVecTests
     }
 
     [TestMethod]
+    // Through every single-row kernel: LaneExactMatVec (layer 0 up to 128 Ki weights), PairedMatVec512 on AVX-512
+    // (wider layers: 784×256, 600×250 with a partial group of 16, 131×1001) and RowKernels (the others).
     public void Predict_GivesPredictBatchsBits_ForSparseRowsThroughWideAndNarrowLayers()
     {
         var rng = new Random(21);
-        foreach (var (inputs, hidden, outputs) in new[] { (107, new[] { 128, 64 }, 1), (30, new[] { 40, 17 }, 5), (784, new[] { 256, 256 }, 10), (5, new[] { 8 }, 3) })
+        foreach (var (inputs, hidden, outputs) in new[] { (107, new[] { 128, 64 }, 1), (30, new[] { 40, 17 }, 5), (784, new[] { 256, 256 }, 10), (5, new[] { 8 }, 3),
+            (600, new[] { 250, 24 }, 3), (131, new[] { 1001, 7 }, 2) })
         {
             var layers = new List<DenseLayerParameters>();
             int width = inputs;

@@ -17,8 +17,10 @@ public sealed partial class InferenceNetwork
     /// <summary>Per folded layer, its block-diagonal form for an ensemble's deeper layers (null: use the dense one).</summary>
     private readonly Ensembles.BlockFoldedLayer?[]? _blocks;
     // Wᵀ of the folded layers the single-row path multiplies with LaneExactMatVec (same bits as RowKernels); null
-    // entries (the hidden and narrow layers, or a machine without FMA) go through RowKernels.
+    // entries (the hidden and narrow layers, or a machine without FMA) go elsewhere.
     private readonly float[]?[] _transposed;
+    // The packed weights of the single-row path's layers that PairedMatVec512 multiplies (same bits as RowKernels).
+    private readonly float[]?[] _paired;
     private readonly (float[] Scale, float[] Shift)? _outputAffine;
     private readonly int _maxWidth;
 
@@ -104,11 +106,18 @@ public sealed partial class InferenceNetwork
         InputGuard = OverflowGuard.InputBound(_folded, _outputAffine, leakyReluSlope);
         _transposed = _folded.Select((f, l) => LaneExactMatVec.IsSupported && l == 0 && f.OutputSize >= LaneExactMinimumOutputs
             && f.InputSize * f.OutputSize <= LaneExactMaximumWeights ? LaneExactMatVec.Transpose(f.Weights, f.InputSize, f.OutputSize) : null).ToArray();
+        _paired = _folded.Select((f, l) => PairedMatVec512.IsSupported && _transposed[l] is null && _blocks?[l] is null
+            && f.InputSize * f.OutputSize > LaneExactMaximumWeights
+            && f.OutputSize >= PairedMinimumOutputs ? PairedMatVec512.Pack(f.Weights, f.Bias, f.InputSize, f.OutputSize) : null).ToArray();
     }
 
-    // Only the first layer, whose input is the sparse one (one-hot slots): on the hidden layers (ReLU outputs, about
-    // half zero) RowKernels measured faster (`quick rownet`), and so below 8 outputs; above 128 Ki weights
-    // (Fashion-MNIST's 784×256) the strided reads of Wᵀ measured slower than RowKernels' streaming ones.
+    // Only the first layer, whose input is the sparse one (one-hot slots), skips its zero inputs: on Adult's hidden
+    // layer (ReLU outputs) skipping, and PairedMatVec512, measured no faster than RowKernels inside the whole network
+    // on real rows (docs/performance/bulk.md); below 8 outputs RowKernels is faster. Above 128 Ki weights (Fashion-
+    // MNIST's 784×256) the strided reads of Wᵀ measured slower than RowKernels' streaming ones, and PairedMatVec512
+    // (AVX-512, two outputs per register, the same bits) measured 1.33× RowKernels on that layer alone.
+    private const int PairedMinimumOutputs = 16;
+
     private const int LaneExactMinimumOutputs = 8, LaneExactMaximumWeights = 1 << 17;
 
     /// <summary>
@@ -180,7 +189,8 @@ public sealed partial class InferenceNetwork
     /// <summary>
     /// Scores up to a block of rows through the folded layers; a and b hold rows×max width each. With
     /// <paramref name="lanes"/> (one row) the first layer goes through <see cref="LaneExactMatVec"/>, which skips exactly-zero
-    /// inputs (one-hot slots, ReLU outputs) and gives <see cref="RowKernels"/>' bits, so both paths score a row alike.
+    /// inputs (one-hot slots), and layers above 128 Ki weights through <see cref="PairedMatVec512"/>; both give
+    /// <see cref="RowKernels"/>' bits, so both paths score a row alike.
     /// </summary>
     private void PredictRows(ReadOnlySpan<float> features, int rows, Span<float> output, float[] a, float[] b, int[]? lanes = null)
     {
@@ -202,6 +212,8 @@ public sealed partial class InferenceNetwork
             if (_blocks?[l] is { } block) block.MatMulRows(y, x, rows);   // an ensemble's members, block by block
             else if (lanes is not null && rows == 1 && _transposed[l] is { } weightsT)
                 LaneExactMatVec.Multiply(y, weightsT, layer.Bias, x, layer.InputSize, layer.OutputSize, lanes);
+            else if (lanes is not null && rows == 1 && _paired[l] is { } packed)
+                PairedMatVec512.Multiply(y, packed, x, layer.InputSize, layer.OutputSize);
             else
                 RowKernels.MatMulRows(y, layer.Weights, layer.Bias, x, rows, layer.InputSize, layer.OutputSize);
             Activations.Forward(y, y, layer.Activation, LeakyReluSlope);
