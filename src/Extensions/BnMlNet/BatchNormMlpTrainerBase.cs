@@ -83,8 +83,9 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
             $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs{(settings.StepBudget > 0 ? $" at most (step budget {settings.StepBudget})" : "")}, {settings.Schedule} lr, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? " (automatic: ≈ 64 steps per epoch, lr scaled by √(batch/128))" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s){(TrainerOptions.NumberOfThreads is null ? " (automatic)" : "")}, seed {settings.Seed}.");
+        int planned = settings.PlannedEpochs(AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction));
         var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
-            report => ch.Info(MessageSensitivity.None, EpochLine(report, settings.Epochs)), cancellation.Token));
+            report => ch.Info(MessageSensitivity.None, EpochLine(report, planned)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
         return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson,

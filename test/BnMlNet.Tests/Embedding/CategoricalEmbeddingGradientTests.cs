@@ -109,33 +109,8 @@ public sealed class CategoricalEmbeddingGradientTests
         var p = net.Parameters;
         if (net.Embedding is { } emb)
             foreach (ref float bias in p.Value(emb.Bias)) bias = 3f + bias;   // |Σ v·W| ≤ 2k·0.5 = 2: every periodic ReLU stays active
-        double Objective()
-        {
-            var o = net.Forward(x, B, ForwardMode.BatchStatistics);
-            return LossFunction.Forward(LossKind.SoftmaxCrossEntropy, o, labels, weights, B, 3, out _);
-        }
-        var outputs = net.Forward(x, B, ForwardMode.BatchStatistics).ToArray();
-        var d = new float[B * 3];
-        LossFunction.Backward(LossKind.SoftmaxCrossEntropy, d, outputs, labels, weights, B, 3);
-        net.Backward(x, d);
-        var analytic = (float[])p.Gradients.Clone();
-        int checkedCount = 0;
-        foreach (var seg in p.Segments)
-        {
-            int stride = seg.Name == "categorical.table" ? 1 : Math.Max(1, seg.Length / 12);
-            for (int j = 0; j < seg.Length; j += stride)
-            {
-                int i = seg.Offset + j;
-                float orig = p.Values[i];
-                p.Values[i] = orig + 1e-3f; float up = p.Values[i]; double lp = Objective();
-                p.Values[i] = orig - 1e-3f; float dn = p.Values[i]; double lm = Objective();
-                p.Values[i] = orig;
-                double numeric = (lp - lm) / ((double)up - dn);
-                double bound = 1e-2 * Math.Max(Math.Abs(numeric), Math.Abs(analytic[i])) + 1e-3;
-                Assert.IsLessThanOrEqualTo(bound, Math.Abs(numeric - analytic[i]), $"{seg.Name}[{j}] numeric {numeric:G6} vs analytic {analytic[i]:G6}");
-                checkedCount++;
-            }
-        }
+        int checkedCount = GradientCheck.CheckWholeNetwork(net, x, B, labels, weights,
+            stride: seg => seg.Name == "categorical.table" ? 1 : Math.Max(1, seg.Length / 12));
         var table = p.Gradient(cat.Table);
         Assert.IsTrue(table.ToArray().Count(g => g != 0f) > table.Length / 2, "the table gets gradients");
         Assert.IsGreaterThan(40, checkedCount);

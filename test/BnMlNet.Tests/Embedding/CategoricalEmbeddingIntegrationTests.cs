@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using BnMlNet.Tests.Onnx;
+using BnMlNet.Tests.Persistence;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -48,8 +48,8 @@ public sealed class CategoricalEmbeddingIntegrationTests
         int PayloadVersion(CategoricalEmbedding categorical)
         {
             var model = OnnxTestData.Pipeline(ml, OnnxTask.Binary, new OnnxTestData.Net(Epochs: 2, Embedding: numeric, Categorical: categorical)).Fit(train);
-            var (_, entry) = BnMlNet.Tests.Persistence.ModelZip.FindOurEntry(BnMlNet.Tests.Persistence.ModelZip.Save(ml, model, train.Schema));
-            return BitConverter.ToInt32(entry, BnMlNet.Tests.Persistence.ModelZip.PayloadStart(entry) + 8);
+            var (_, entry) = ModelZip.FindOurEntry(ModelZip.Save(ml, model, train.Schema));
+            return BitConverter.ToInt32(entry, ModelZip.PayloadStart(entry) + 8);
         }
         Assert.AreEqual(version, PayloadVersion(CategoricalEmbedding.None), "without it");
         Assert.AreEqual(version, PayloadVersion(CategoricalEmbedding.Learned), "with it: no new payload version");
@@ -64,22 +64,8 @@ public sealed class CategoricalEmbeddingIntegrationTests
         var ml = new MLContext(seed: 1);
         var (train, test, _) = OnnxTestData.Split(ml);
         var model = OnnxTestData.Pipeline(ml, task, On(4)).Fit(train);
-        string dir = Directory.CreateTempSubdirectory("bnmlnet-categorical-").FullName;
-        try
+        FreshProcess.RoundTrip(ml, model, train.Schema, test, reloaded =>
         {
-            string modelPath = Path.Combine(dir, "model.zip"), inputPath = Path.Combine(dir, "input.idv"), outputPath = Path.Combine(dir, "output.idv");
-            ml.Model.Save(model, train.Schema, modelPath);
-            using (var input = File.Create(inputPath)) ml.Data.SaveAsBinary(test, input);
-            string exe = Path.Combine(AppContext.BaseDirectory, "BnMlNet.FreshProcess.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { "exec", exe, modelPath, inputPath, outputPath }) start.ArgumentList.Add(a);
-            using (var process = Process.Start(start)!)
-            {
-                string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-                Assert.IsTrue(process.WaitForExit(120_000), "the fresh process did not finish");
-                Assert.AreEqual(0, process.ExitCode, stdout + stderr);
-            }
-            var reloaded = new MLContext().Data.LoadFromBinary(outputPath);
             if (task == OnnxTask.Multiclass)
             {
                 var expected = model.Transform(test).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
@@ -91,10 +77,6 @@ public sealed class CategoricalEmbeddingIntegrationTests
                 Assert.IsTrue(expected.All(float.IsFinite));
                 CollectionAssert.AreEqual(expected, reloaded.GetColumn<float>("Score").ToArray());
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 }

@@ -1,6 +1,5 @@
 using BnMlNet.Engine;
 using BnMlNet.Engine.Network;
-using BnMlNet.Engine.Preprocessing;
 
 namespace BnMlNet.Tests.Embedding;
 
@@ -46,17 +45,6 @@ public sealed class CategoricalEmbeddingTrainingTests
         NumericEmbedding = periodic ? new NumericEmbeddingSettings(NumericEmbedding.Periodic, 4, 3, Sigma: 0.3f) : null,
     };
 
-    private static TrainingSettings Settings(int threads, int epochs = 3) => new()
-    {
-        Epochs = epochs, BatchSize = 128, Threads = threads, Seed = 5, LearningRate = 3e-3f,
-        Preprocessing = new PreprocessingSettings(NumericScaling.Robust),
-    };
-
-    private static float[] AllValues(InferenceNetwork net)
-        => net.Layers.SelectMany(l => l.Weights.Concat(l.Bias ?? []).Concat(l.BatchNorm is { } b
-            ? b.Gamma.Concat(b.Beta).Concat(b.RunningMean).Concat(b.RunningVariance) : []))
-            .Concat(net.Embedding is { } e ? e.Frequency.Concat(e.Weights).Concat(e.Bias) : []).ToArray();
-
     [TestMethod]
     [DataRow(1, false)]
     [DataRow(1, true)]
@@ -64,11 +52,11 @@ public sealed class CategoricalEmbeddingTrainingTests
     public void SameSeed_IsBitIdentical_ForOneAndTwoThreads(int ensemble, bool periodic)
     {
         var (data, _) = Make(1200, 2);
-        float[] Run(int threads) => AllValues(new NetworkTrainer(Spec(ensemble, periodic), LossKind.BinaryLogLoss, Settings(threads)).Train(data).Network);
+        float[] Run(int threads) => EmbeddingTraining.AllValues(new NetworkTrainer(Spec(ensemble, periodic), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(threads)).Train(data).Network);
         var one = Run(1);
         CollectionAssert.AreEqual(one, Run(1), "repeat, 1 thread");
         CollectionAssert.AreEqual(one, Run(2), "1 vs 2 threads");
-        var off = AllValues(new NetworkTrainer(Spec(ensemble, periodic) with { CategoricalEmbedding = null }, LossKind.BinaryLogLoss, Settings(1)).Train(data).Network);
+        var off = EmbeddingTraining.AllValues(new NetworkTrainer(Spec(ensemble, periodic) with { CategoricalEmbedding = null }, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data).Network);
         CollectionAssert.AreNotEqual(off, one, "the embedding changes the model");
     }
 
@@ -76,11 +64,11 @@ public sealed class CategoricalEmbeddingTrainingTests
     public void BlocksUnderTheThreshold_PassThrough_AndTheModelIsTheOneWithoutTheOption()
     {
         var (data, _) = Make(600, 3);
-        var without = new NetworkTrainer(Spec() with { CategoricalEmbedding = null, CategoricalBlocks = null }, LossKind.BinaryLogLoss, Settings(1)).Train(data);
-        var under = new NetworkTrainer(Spec(minimumLevels: Levels + 1), LossKind.BinaryLogLoss, Settings(1)).Train(data);
-        var off = new NetworkTrainer(Spec() with { CategoricalEmbedding = new CategoricalEmbeddingSettings(CategoricalEmbedding.None) }, LossKind.BinaryLogLoss, Settings(1)).Train(data);
-        CollectionAssert.AreEqual(AllValues(without.Network), AllValues(under.Network), "no block reaches the threshold");
-        CollectionAssert.AreEqual(AllValues(without.Network), AllValues(off.Network), "Kind None");
+        var without = new NetworkTrainer(Spec() with { CategoricalEmbedding = null, CategoricalBlocks = null }, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data);
+        var under = new NetworkTrainer(Spec(minimumLevels: Levels + 1), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data);
+        var off = new NetworkTrainer(Spec() with { CategoricalEmbedding = new CategoricalEmbeddingSettings(CategoricalEmbedding.None) }, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data);
+        CollectionAssert.AreEqual(EmbeddingTraining.AllValues(without.Network), EmbeddingTraining.AllValues(under.Network), "no block reaches the threshold");
+        CollectionAssert.AreEqual(EmbeddingTraining.AllValues(without.Network), EmbeddingTraining.AllValues(off.Network), "Kind None");
     }
 
     [TestMethod]
@@ -88,7 +76,7 @@ public sealed class CategoricalEmbeddingTrainingTests
     {
         var (data, x) = Make(600, 4);
         for (int r = 0; r < 600; r += 3) x[r * F + 2] *= 2f;   // a block slot with three values: the selector alone would embed it
-        var result = new NetworkTrainer(Spec(periodic: true), LossKind.BinaryLogLoss, Settings(1)).Train(data);
+        var result = new NetworkTrainer(Spec(periodic: true), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data);
         // After preprocessing: 17 slots and one missing indicator (slot 17) for slot 15.
         CollectionAssert.AreEqual(new[] { 0, 15, 16 }, result.Network.Embedding!.Slots.ToArray());
         Assert.AreEqual(3 * 3 + 18 - 3, result.Network.Layers[0].InputSize, "folded: the first layer takes the numerical embedding's output");
@@ -107,7 +95,7 @@ public sealed class CategoricalEmbeddingTrainingTests
         for (int i = 0; i < x.Length; i++) if (float.IsNaN(x[i])) x[i] = 0.5f;
         var spec = Spec(ensemble, periodic) with { EmbeddedSlots = periodic ? [0, 15, 16] : null };
         var net = ensemble == 1 ? new TrainableNetwork(spec, seed: 3)
-            : BnMlNet.Engine.Ensembles.EnsembleTraining.CreateNetwork(spec, LossKind.BinaryLogLoss, Settings(1));
+            : BnMlNet.Engine.Ensembles.EnsembleTraining.CreateNetwork(spec, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1));
         for (int pass = 0; pass < 5; pass++) net.Forward(x, 300, ForwardMode.Train);   // running statistics away from 0 and 1
         var unfolded = net.Forward(x, 300, ForwardMode.Inference).ToArray();
         var frozen = net.ToInferenceNetwork();

@@ -70,33 +70,7 @@ public sealed class PeriodicEmbeddingGradientTests
         // embedding biases pushed up so that the embedding's ReLUs stay away from their kink by more than h
         var emb = net.Embedding!;
         foreach (ref float bias in p.Value(emb.Bias)) bias = 0.5f + bias;
-        double Objective()
-        {
-            var o = net.Forward(x, B, ForwardMode.BatchStatistics);
-            return LossFunction.Forward(LossKind.SoftmaxCrossEntropy, o, labels, weights, B, 3, out _);
-        }
-        var outputs = net.Forward(x, B, ForwardMode.BatchStatistics).ToArray();
-        var d = new float[B * 3];
-        LossFunction.Backward(LossKind.SoftmaxCrossEntropy, d, outputs, labels, weights, B, 3);
-        net.Backward(x, d);
-        var analytic = (float[])p.Gradients.Clone();
-        int checkedCount = 0;
-        foreach (var seg in p.Segments)
-        {
-            int stride = Math.Max(1, seg.Length / 12);
-            for (int j = 0; j < seg.Length; j += stride)
-            {
-                int i = seg.Offset + j;
-                float orig = p.Values[i];
-                p.Values[i] = orig + 1e-3f; float up = p.Values[i]; double lp = Objective();
-                p.Values[i] = orig - 1e-3f; float dn = p.Values[i]; double lm = Objective();
-                p.Values[i] = orig;
-                double numeric = (lp - lm) / ((double)up - dn);
-                double bound = 1e-2 * Math.Max(Math.Abs(numeric), Math.Abs(analytic[i])) + 1e-3;
-                Assert.IsLessThanOrEqualTo(bound, Math.Abs(numeric - analytic[i]), $"{seg.Name}[{j}] numeric {numeric:G6} vs analytic {analytic[i]:G6}");
-                checkedCount++;
-            }
-        }
+        int checkedCount = GradientCheck.CheckWholeNetwork(net, x, B, labels, weights);
         Assert.IsTrue(p.Segments.Any(s => s.Name == "embedding.frequency"), "the embedding's parameters are in the buffer");
         Assert.IsGreaterThan(30, checkedCount);
     }

@@ -37,22 +37,17 @@ public sealed class PeriodicEmbeddingTrainingTests
         NumericEmbedding = new NumericEmbeddingSettings(NumericEmbedding.Periodic, k, d, Sigma: 0.3f),
     };
 
-    private static TrainingSettings Settings(int threads, int epochs = 3) => new()
-    {
-        Epochs = epochs, BatchSize = 128, Threads = threads, Seed = 5, LearningRate = 3e-3f,
-        Preprocessing = new PreprocessingSettings(NumericScaling.Robust),
-    };
-
     private static float[] AllValues(InferenceNetwork net)
-        => net.Layers.SelectMany(l => l.Weights.Concat(l.Bias ?? []).Concat(l.BatchNorm is { } b
-            ? b.Gamma.Concat(b.Beta).Concat(b.RunningMean).Concat(b.RunningVariance) : []))
-            .Concat(net.Embedding!.Frequency).Concat(net.Embedding.Weights).Concat(net.Embedding.Bias).ToArray();
+    {
+        Assert.IsNotNull(net.Embedding, "the network has its embedding");
+        return EmbeddingTraining.AllValues(net);
+    }
 
     [TestMethod]
     public void SelectorEmbedsSlotsWithMoreThanTwoValues_AndNotFlagsConstantsOrMissingIndicators()
     {
         var data = Data(300, 1, withNaN: true);
-        var result = new NetworkTrainer(Spec(), LossKind.BinaryLogLoss, Settings(1, epochs: 1)).Train(data);
+        var result = new NetworkTrainer(Spec(), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1, epochs: 1)).Train(data);
         var embedding = result.Network.Embedding!;
         // After preprocessing: slots 0..4 and one missing indicator (slot 5) for column 4.
         Assert.AreEqual(6, embedding.InputSize, "one missing indicator appended");
@@ -78,7 +73,7 @@ public sealed class PeriodicEmbeddingTrainingTests
     public void SameSeed_IsBitIdentical_ForOneAndTwoThreads()
     {
         var data = Data(1000, 2);
-        float[] Run(int threads) => AllValues(new NetworkTrainer(Spec(), LossKind.BinaryLogLoss, Settings(threads)).Train(data).Network);
+        float[] Run(int threads) => AllValues(new NetworkTrainer(Spec(), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(threads)).Train(data).Network);
         var one = Run(1);
         CollectionAssert.AreEqual(one, Run(1), "repeat, 1 thread");
         CollectionAssert.AreEqual(one, Run(2), "1 vs 2 threads");
@@ -91,7 +86,7 @@ public sealed class PeriodicEmbeddingTrainingTests
         var (_, testX, testY) = Make(1000, 4);
         double Accuracy(NetworkSpec spec)
         {
-            var net = new NetworkTrainer(spec, LossKind.BinaryLogLoss, Settings(1, epochs: 30)).Train(train);
+            var net = new NetworkTrainer(spec, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1, epochs: 30)).Train(train);
             var pre = net.Preprocessor!;
             int n = testY.Length;
             var xs = new float[n * pre.OutputSize];
@@ -112,7 +107,7 @@ public sealed class PeriodicEmbeddingTrainingTests
     public void FrozenNetwork_ScoresLikeTheTrainingForward_AndTheUnfoldedReference()
     {
         var (data, x, _) = Make(500, 6);
-        var result = new NetworkTrainer(Spec(4, 3), LossKind.BinaryLogLoss, Settings(1)).Train(data);
+        var result = new NetworkTrainer(Spec(4, 3), LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)).Train(data);
         var net = result.Network;
         var pre = result.Preprocessor!;
         int rows = 200;
@@ -136,7 +131,7 @@ public sealed class PeriodicEmbeddingTrainingTests
     public void EmbeddingWithAnEnsemble_IsRejectedNamingBothOptions()
     {
         var spec = Spec() with { EnsembleSize = 3 };
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new NetworkTrainer(spec, LossKind.BinaryLogLoss, Settings(1)));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new NetworkTrainer(spec, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)));
         StringAssert.Contains(e.Message, "NumericEmbedding");
         StringAssert.Contains(e.Message, "EnsembleSize");
     }

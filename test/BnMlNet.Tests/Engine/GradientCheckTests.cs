@@ -165,32 +165,6 @@ public sealed class GradientCheckTests
         var p = net.Parameters;
         for (int i = p.DecayedCount; i < p.Length; i++) p.Values[i] += (float)(0.2 * (rng.NextDouble() - 0.5));
 
-        double Objective()
-        {
-            var o = net.Forward(x, B, ForwardMode.BatchStatistics);
-            return LossFunction.Forward(LossKind.SoftmaxCrossEntropy, o, labels, weights, B, 3, out _);
-        }
-        var outputs = net.Forward(x, B, ForwardMode.BatchStatistics).ToArray();
-        var d = new float[B * 3];
-        LossFunction.Backward(LossKind.SoftmaxCrossEntropy, d, outputs, labels, weights, B, 3);
-        net.Backward(x, d);
-        var analytic = (float[])p.Gradients.Clone();
-        foreach (var seg in p.Segments)
-        {
-            // check each segment through the flat buffer: perturb p.Values directly
-            int stride = Math.Max(1, seg.Length / 12);
-            for (int j = 0; j < seg.Length; j += stride)
-            {
-                int i = seg.Offset + j;
-                float orig = p.Values[i];
-                p.Values[i] = orig + 1e-3f; float up = p.Values[i]; double lp = Objective();
-                p.Values[i] = orig - 1e-3f; float dn = p.Values[i]; double lm = Objective();
-                p.Values[i] = orig;
-                double numeric = (lp - lm) / ((double)up - dn);
-                double bound = 1e-2 * Math.Max(Math.Abs(numeric), Math.Abs(analytic[i])) + 1e-3;
-                Assert.IsTrue(Math.Abs(numeric - analytic[i]) <= bound,
-                    $"{placement}: {seg.Name}[{j}] numeric {numeric:G6} vs analytic {analytic[i]:G6}");
-            }
-        }
+        GradientCheck.CheckWholeNetwork(net, x, B, labels, weights, $"{placement}: ");
     }
 }

@@ -1,4 +1,6 @@
 using BnMlNet.Engine;
+using BnMlNet.Engine.Losses;
+using BnMlNet.Engine.Network;
 
 namespace BnMlNet.Tests.Engine;
 
@@ -120,5 +122,46 @@ internal static class GradientCheck
         double s = 0;
         for (int i = 0; i < y.Length; i++) s += (double)r[i] * y[i];
         return s;
+    }
+
+    /// <summary>
+    /// The whole network against central differences: the weighted 3-class softmax cross-entropy of <paramref name="net"/>
+    /// on <paramref name="x"/> (<paramref name="rows"/> rows, batch statistics), its gradient by Backward, and every
+    /// parameter segment checked through the flat buffer at every <paramref name="stride"/>-th value (by default about 12
+    /// a segment) with h = 1e-3: |numeric − analytic| ≤ 1e-2·max(|numeric|, |analytic|) + 1e-3.
+    /// </summary>
+    /// <returns>The number of values checked.</returns>
+    public static int CheckWholeNetwork(TrainableNetwork net, float[] x, int rows, float[] labels, float[] weights, string what = "",
+        Func<ParameterSegment, int>? stride = null)
+    {
+        var p = net.Parameters;
+        double Objective()
+        {
+            var o = net.Forward(x, rows, ForwardMode.BatchStatistics);
+            return LossFunction.Forward(LossKind.SoftmaxCrossEntropy, o, labels, weights, rows, 3, out _);
+        }
+        var outputs = net.Forward(x, rows, ForwardMode.BatchStatistics).ToArray();
+        var d = new float[rows * 3];
+        LossFunction.Backward(LossKind.SoftmaxCrossEntropy, d, outputs, labels, weights, rows, 3);
+        net.Backward(x, d);
+        var analytic = (float[])p.Gradients.Clone();
+        int checkedCount = 0;
+        foreach (var seg in p.Segments)
+        {
+            int step = stride?.Invoke(seg) ?? Math.Max(1, seg.Length / 12);
+            for (int j = 0; j < seg.Length; j += step)
+            {
+                int i = seg.Offset + j;
+                float orig = p.Values[i];
+                p.Values[i] = orig + 1e-3f; float up = p.Values[i]; double lp = Objective();
+                p.Values[i] = orig - 1e-3f; float dn = p.Values[i]; double lm = Objective();
+                p.Values[i] = orig;
+                double numeric = (lp - lm) / ((double)up - dn);
+                double bound = 1e-2 * Math.Max(Math.Abs(numeric), Math.Abs(analytic[i])) + 1e-3;
+                Assert.IsLessThanOrEqualTo(bound, Math.Abs(numeric - analytic[i]), $"{what}{seg.Name}[{j}] numeric {numeric:G6} vs analytic {analytic[i]:G6}");
+                checkedCount++;
+            }
+        }
+        return checkedCount;
     }
 }

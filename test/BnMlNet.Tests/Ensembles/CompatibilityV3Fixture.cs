@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Recipe;
 using Microsoft.ML;
@@ -31,33 +29,8 @@ public static class CompatibilityV3Fixture
     };
 
     /// <summary>Writes v3-ensemble-{task}.zip and .predictions.json into <paramref name="target"/>; never overwrites.</summary>
-    public static IEnumerable<string> WriteFixtures(string target)
-    {
-        var ml = new MLContext(seed: 1);
-        var train = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(240, seed: 1)));
-        var probe = CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(24, seed: 99));
-        foreach (var task in new[] { SyntheticData.Task.Binary, SyntheticData.Task.Multiclass, SyntheticData.Task.Regression })
-        {
-            string name = task.ToString().ToLowerInvariant();
-            string zipPath = Path.Combine(target, $"v3-ensemble-{name}.zip"), jsonPath = Path.Combine(target, $"v3-ensemble-{name}.predictions.json");
-            if (File.Exists(zipPath) || File.Exists(jsonPath)) throw new IOException($"{zipPath} exists; fixtures are never overwritten.");
-            var model = Pipeline(ml, task).Fit(train);
-            ml.Model.Save(model, train.Schema, zipPath);
-            var document = new JsonObject
-            {
-                ["payloadVersion"] = 3,
-                ["ensembleSize"] = Members,
-                ["note"] = "Written by Ensembles/CompatibilityV3Fixture.WriteFixtures (tools/CompatFixtures ensemble-v3): 3 members on the recipe's defaults. Floats are round-trip strings.",
-                ["input"] = new JsonArray(probe.Select(r => (JsonNode)new JsonObject
-                {
-                    ["Color"] = r.Color, ["X1"] = CompatibilityV2Fixture.F(r.X1), ["X2"] = CompatibilityV2Fixture.F(r.X2), ["Class"] = r.Class,
-                    ["IsPositive"] = r.IsPositive, ["Target"] = CompatibilityV2Fixture.F(r.Target),
-                }).ToArray()),
-                ["output"] = CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(probe), task),
-            };
-            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            yield return zipPath;
-            yield return jsonPath;
-        }
-    }
+    public static IEnumerable<string> WriteFixtures(string target) =>
+        CompatibilityV2Fixture.WriteOnRowsWithHoles(target, "v3-ensemble", 3,
+            "Written by Ensembles/CompatibilityV3Fixture.WriteFixtures (tools/CompatFixtures ensemble-v3): 3 members on the recipe's defaults. Floats are round-trip strings.",
+            Pipeline, ("ensembleSize", Members));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Onnx;
 using BnMlNet.Tests.Recipe;
@@ -17,13 +16,6 @@ namespace BnMlNet.Tests.Ensembles;
 public sealed class EnsembleIntegrationTests
 {
     private const int K = 4;
-
-    private static List<RawRow> Rows(int count, int seed) =>
-        CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(count, seed)).Select(r =>
-        {
-            r.Target = MathF.Round(MathF.Exp(r.Target / 3f));   // a count, for the Poisson loss
-            return r;
-        }).ToList();
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, string kind, int k = K) => kind switch
     {
@@ -53,10 +45,6 @@ public sealed class EnsembleIntegrationTests
         public float[] Score { get; set; } = [];
     }
 
-    private static float[] Flat(IDataView v) => v.Schema["Score"].Type is VectorDataViewType
-        ? v.GetColumn<VBuffer<float>>("Score").SelectMany(b => b.DenseValues()).ToArray()
-        : v.GetColumn<float>("Score").ToArray();
-
     [TestMethod]
     [DataRow("binary")]
     [DataRow("multiclass")]
@@ -65,13 +53,13 @@ public sealed class EnsembleIntegrationTests
     public void TransformAndPredictionEngineAgreeAndTheModelIsAnEnsemble(string kind)
     {
         var ml = new MLContext(seed: 1);
-        var rows = Rows(300, 1);
+        var rows = IntegrationData.Rows(300, 1);
         var model = Pipeline(ml, kind).Fit(ml.Data.LoadFromEnumerable(rows));
         var parameters = ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<BatchNormMlpModelParameters>>().Single().Model;
         Assert.AreEqual(K, parameters.EnsembleSize);
         Assert.AreEqual(K * parameters.OutputCount, parameters.Layers[^1].OutputSize, "the last layer holds the members side by side");
-        var probe = Rows(50, 2);
-        var bulk = Flat(model.Transform(ml.Data.LoadFromEnumerable(probe)));
+        var probe = IntegrationData.Rows(50, 2);
+        var bulk = IntegrationData.Flat(model.Transform(ml.Data.LoadFromEnumerable(probe)));
         Assert.IsTrue(bulk.All(float.IsFinite));
         float[] single = kind switch
         {
@@ -89,29 +77,14 @@ public sealed class EnsembleIntegrationTests
     public void CrossValidateAndPermutationFeatureImportanceWithAnEnsemble()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Rows(600, 1));
-        var b = ml.BinaryClassification.CrossValidate(data, Pipeline(ml, "binary"), numberOfFolds: 3);
-        Assert.IsTrue(b.All(f => f.Metrics.AreaUnderRocCurve > 0.85), string.Join(", ", b.Select(f => f.Metrics.AreaUnderRocCurve)));
-        var m = ml.MulticlassClassification.CrossValidate(data, Pipeline(ml, "multiclass"), numberOfFolds: 3);
-        double majority = Rows(600, 1).GroupBy(r => r.Class).Max(g => g.Count()) / 600.0;
-        Assert.IsTrue(m.All(f => f.Metrics.MicroAccuracy > majority + 0.1), $"majority {majority:F3}: " + string.Join(", ", m.Select(f => f.Metrics.MicroAccuracy)));
+        IntegrationData.AssertClassifiersCrossValidate(ml, IntegrationData.Rows(600, 1), Pipeline(ml, "binary"), Pipeline(ml, "multiclass"));
+        var data = ml.Data.LoadFromEnumerable(IntegrationData.Rows(600, 1));
         var r = ml.Regression.CrossValidate(data, Pipeline(ml, "regression-poisson"), numberOfFolds: 3);
         Assert.IsTrue(r.All(f => f.Metrics.RSquared > 0.3), string.Join(", ", r.Select(f => f.Metrics.RSquared)));
 
         // Features = [red, green, blue, X1, X2]; every label depends on X1 most.
-        var (binModel, binData) = Split(Pipeline(ml, "binary").Fit(data), data);
-        var pfi = ml.BinaryClassification.PermutationFeatureImportance((BinaryPredictionTransformer<BatchNormMlpModelParameters>)binModel, binData, permutationCount: 1);
-        Assert.IsLessThan(-0.05, pfi[3].AreaUnderRocCurve.Mean, "permuting X1 hurts AUC");
-        var (regModel, regData) = Split(Pipeline(ml, "regression").Fit(data), data);
-        var rpfi = ml.Regression.PermutationFeatureImportance((RegressionPredictionTransformer<BatchNormMlpModelParameters>)regModel, regData, permutationCount: 1);
-        Assert.IsLessThan(-0.1, rpfi[3].RSquared.Mean, "permuting X1 hurts R²");
-    }
-
-    private static (ITransformer Predictor, IDataView Data) Split(ITransformer chain, IDataView data)
-    {
-        var parts = ((IEnumerable<ITransformer>)chain).ToList();
-        foreach (var t in parts.Take(parts.Count - 1)) data = t.Transform(data);
-        return (parts[^1], data);
+        IntegrationData.AssertPermutingX1HurtsAuc(ml, Pipeline(ml, "binary"), data);
+        IntegrationData.AssertPermutingX1HurtsRSquared(ml, Pipeline(ml, "regression"), data);
     }
 
     [TestMethod]
@@ -121,32 +94,7 @@ public sealed class EnsembleIntegrationTests
     public void RoundTripsInAFreshProcessBitForBit(string kind)
     {
         var ml = new MLContext(seed: 1);
-        var train = ml.Data.LoadFromEnumerable(Rows(300, 1));
-        var probe = ml.Data.LoadFromEnumerable(Rows(60, 2));
-        var model = Pipeline(ml, kind).Fit(train);
-        string dir = Directory.CreateTempSubdirectory("bnmlnet-ensemble-").FullName;
-        try
-        {
-            string modelPath = Path.Combine(dir, "model.zip"), inputPath = Path.Combine(dir, "input.idv"), outputPath = Path.Combine(dir, "output.idv");
-            ml.Model.Save(model, train.Schema, modelPath);
-            using (var input = File.Create(inputPath)) ml.Data.SaveAsBinary(probe, input);
-            string exe = Path.Combine(AppContext.BaseDirectory, "BnMlNet.FreshProcess.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { "exec", exe, modelPath, inputPath, outputPath }) start.ArgumentList.Add(a);
-            using (var process = Process.Start(start)!)
-            {
-                string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-                Assert.IsTrue(process.WaitForExit(120_000), "the fresh process did not finish");
-                Assert.AreEqual(0, process.ExitCode, stdout + stderr);
-            }
-            var scores = Flat(model.Transform(probe));
-            Assert.IsTrue(scores.All(float.IsFinite));
-            CollectionAssert.AreEqual(scores, Flat(new MLContext().Data.LoadFromBinary(outputPath)));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        IntegrationData.AssertRoundTripsInAFreshProcessBitForBit(ml, Pipeline(ml, kind), trainRows: 300, probeRows: 60);
     }
 
     [TestMethod]

@@ -152,7 +152,7 @@ public sealed class BatchNormLayersTests
             string modelPath = Path.Combine(dir, "model.zip"), inputPath = Path.Combine(dir, "input.idv"), outputPath = Path.Combine(dir, "output.idv");
             ml.Model.Save(model, train.Schema, modelPath);
             using (var input = File.Create(inputPath)) ml.Data.SaveAsBinary(test, input);
-            PersistenceTests.RunFreshProcess(modelPath, inputPath, outputPath);
+            FreshProcess.Score(modelPath, inputPath, outputPath);
             var expected = model.Transform(test);
             var actual = new MLContext().Data.LoadFromBinary(outputPath);
             if (task == OnnxTask.Multiclass)

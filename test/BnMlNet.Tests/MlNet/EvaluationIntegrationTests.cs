@@ -91,6 +91,27 @@ public sealed class EvaluationIntegrationTests
     }
 
     [TestMethod]
+    [DataRow(0f, 35, 4)]     // 300 rows at batch 32: 9 full batches and one of 12, 10 steps an epoch; ⌈35 / 10⌉ = 4
+    [DataRow(0.2f, 20, 3)]   // 240 rows trained on (60 held out): 7 full batches and one of 16, 8 steps; ⌈20 / 8⌉ = 3
+    [DataRow(0f, 10_000, 6)] // a budget above NumberOfEpochs' steps: NumberOfEpochs
+    public void EachEpochLineCountsThePlannedEpochsWhenAStepBudgetCapsThem(float validationFraction, int budget, int planned)
+    {
+        var (ml, data) = Featurized(SyntheticData.Task.Binary, rows: 300);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { lock (lines) lines.Add(e.Message); };
+        var model = ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
+        {
+            NumberOfEpochs = 6, StepBudget = budget, BatchSize = 32, ValidationFraction = validationFraction, EarlyStoppingPatience = 0, Seed = 1,
+        }).Fit(data);
+        var epochLines = lines.Where(l => l.Contains("Epoch ") && l.Contains("train loss")).ToArray();
+        string shown = string.Join("\n", epochLines);
+        Assert.HasCount(planned, model.Model.TrainingHistory, "the run trained the planned epochs");
+        Assert.HasCount(planned, epochLines, shown);
+        for (int e = 1; e <= planned; e++)
+            Assert.IsTrue(epochLines[e - 1].Contains($"Epoch {e}/{planned}: train loss"), $"line {e} counts the {planned} planned epochs:\n{shown}");
+    }
+
+    [TestMethod]
     public void ValidationSetIsReportedEachEpoch()
     {
         var (ml, data) = Featurized(SyntheticData.Task.Binary);

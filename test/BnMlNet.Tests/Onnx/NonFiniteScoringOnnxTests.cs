@@ -38,7 +38,7 @@ public sealed class NonFiniteScoringOnnxTests
         Assert.IsFalse(BatchNormMlpOnnxExport.ImputesNonFiniteFeatures, "off by default");
 
         var refused = Assert.Throws<Exception>(() => OnnxRunner.Export(ml, throwing, train));
-        string message = NonFiniteScoringPolicyTests.MessageChain(refused);
+        string message = Scoring.VectorScoring.MessageChain(refused);
         StringAssert.Contains(message, "has NonFiniteScoring = Throw: it throws on non-finite features, which an ONNX graph cannot do per row");
         StringAssert.Contains(message, "BatchNormMlpOnnxExport.ImputeNonFiniteFeatures()");
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BnMlNet.Tests.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -23,23 +22,8 @@ public sealed class PersistenceTests
         var test = ml.Data.LoadFromEnumerable(SyntheticData.Rows(200, seed: 2));
         var model = SyntheticData.Pipeline(ml, task).Fit(train);
 
-        string dir = Directory.CreateTempSubdirectory("bnmlnet-roundtrip-").FullName;
-        try
-        {
-            string modelPath = Path.Combine(dir, "model.zip"), inputPath = Path.Combine(dir, "input.idv"), outputPath = Path.Combine(dir, "output.idv");
-            ml.Model.Save(model, train.Schema, modelPath);
-            using (var input = File.Create(inputPath)) ml.Data.SaveAsBinary(test, input);
-
-            RunFreshProcess(modelPath, inputPath, outputPath);
-
-            var expected = model.Transform(test);
-            var actual = new MLContext().Data.LoadFromBinary(outputPath);
-            AssertSameScores(expected, actual, task);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var expected = model.Transform(test);
+        FreshProcess.RoundTrip(ml, model, train.Schema, test, actual => AssertSameScores(expected, actual, task));
     }
 
     [TestMethod]
@@ -70,19 +54,6 @@ public sealed class PersistenceTests
             }
         }
         Assert.HasCount(3, typed.Model.TrainingHistory);
-    }
-
-    /// <summary>Scores <paramref name="inputPath"/> with the saved model in a new process (BnMlNet.FreshProcess).</summary>
-    internal static void RunFreshProcess(string modelPath, string inputPath, string outputPath)
-    {
-        string exe = Path.Combine(AppContext.BaseDirectory, "BnMlNet.FreshProcess.dll");
-        Assert.IsTrue(File.Exists(exe), $"{exe} is missing: the test project references BnMlNet.FreshProcess to copy it here.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "exec", exe, modelPath, inputPath, outputPath }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the fresh process did not finish in 2 minutes");
-        Assert.AreEqual(0, process.ExitCode, $"fresh process failed:\n{stdout}\n{stderr}");
     }
 
     private static void AssertSameScores(IDataView expected, IDataView actual, SyntheticData.Task task)

@@ -1,19 +1,18 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BnMlNet.Tests.MlNet;
+using BnMlNet.Tests.Persistence;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace BnMlNet.Tests.Recipe;
 
 /// <summary>
-/// Writes and reads the tabular recipe's payload-version-2 fixtures (Fixtures/compat/v2-*): the recipe's default
-/// pipelines trained on rows with NaN and +∞, and their predictions on such rows. Shared by the test and by
-/// tools/CompatFixtures (no test framework here).
+/// Writes the tabular recipe's payload-version-2 fixtures (Fixtures/compat/v2-*): the recipe's default pipelines
+/// trained on rows with NaN and +∞, and their predictions on such rows. Shared by the tests and by
+/// tools/CompatFixtures (no test framework here); the files' format is <see cref="CompatibilityFixture"/>'s.
 /// </summary>
 public static class CompatibilityV2Fixture
 {
+    /// <summary>Writes NaN into every 6th row's X1 and NaN or +∞ into every 8th row's X2 (from row 1 and row 3).</summary>
     public static List<RawRow> WithHoles(List<RawRow> rows)
     {
         for (int i = 0; i < rows.Count; i++)
@@ -24,64 +23,37 @@ public static class CompatibilityV2Fixture
         return rows;
     }
 
+    /// <summary>The output columns of the v2-and-later fixtures (<see cref="CompatibilityFixture.Predictions(ITransformer, IDataView, SyntheticData.Task, bool)"/> without PredictedLabel).</summary>
+    public static JsonObject Predictions(ITransformer model, IDataView input, SyntheticData.Task task) =>
+        CompatibilityFixture.Predictions(model, input, task, withPredictedLabel: false);
+
     /// <summary>Writes the v2 fixtures into <paramref name="target"/> (run by <c>dotnet run --project tools/CompatFixtures -- recipe-v2</c>); never overwrites.</summary>
-    public static IEnumerable<string> WriteFixtures(string target)
+    public static IEnumerable<string> WriteFixtures(string target) =>
+        WriteOnRowsWithHoles(target, "v2", 2,
+            "Written by Recipe/CompatibilityV2Tests.WriteFixtures (tools/CompatFixtures recipe-v2): defaults of the recipe (robust scaling, imputation, hold-out, standardized label). Floats are round-trip strings.",
+            (ml, task) => SyntheticData.Pipeline(ml, task, epochs: 6));
+
+    /// <summary>
+    /// Writes a fixture set as the v2, v3 and v5 sets are made: <paramref name="pipeline"/> trained on 240 rows with holes
+    /// (<see cref="WithHoles"/>, seed 1) and recorded on 24 (seed 99), the document {payloadVersion,
+    /// <paramref name="fields"/>, note, input, output}. Never overwrites.
+    /// </summary>
+    public static IEnumerable<string> WriteOnRowsWithHoles(string target, string name, int payloadVersion, string note,
+        Func<MLContext, SyntheticData.Task, IEstimator<ITransformer>> pipeline, params (string Key, JsonNode Value)[] fields)
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(WithHoles(SyntheticData.Rows(240, seed: 1)));
         var probe = WithHoles(SyntheticData.Rows(24, seed: 99));
-        foreach (var task in new[] { SyntheticData.Task.Binary, SyntheticData.Task.Multiclass, SyntheticData.Task.Regression })
-        {
-            string name = task.ToString().ToLowerInvariant();
-            var model = SyntheticData.Pipeline(ml, task, epochs: 6).Fit(train);
-            string zipPath = Path.Combine(target, $"v2-{name}.zip"), jsonPath = Path.Combine(target, $"v2-{name}.predictions.json");
-            if (File.Exists(zipPath) || File.Exists(jsonPath)) throw new IOException($"{zipPath} exists; fixtures are never overwritten.");
-            ml.Model.Save(model, train.Schema, zipPath);
-            var document = new JsonObject
+        return CompatibilityFixture.WriteSet(target, name, ml, train,
+            task => pipeline(ml, task).Fit(train),
+            (task, model) =>
             {
-                ["payloadVersion"] = 2,
-                ["note"] = "Written by Recipe/CompatibilityV2Tests.WriteFixtures (tools/CompatFixtures recipe-v2): defaults of the recipe (robust scaling, imputation, hold-out, standardized label). Floats are round-trip strings.",
-                ["input"] = new JsonArray(probe.Select(r => (JsonNode)new JsonObject
-                {
-                    ["Color"] = r.Color, ["X1"] = F(r.X1), ["X2"] = F(r.X2), ["Class"] = r.Class, ["IsPositive"] = r.IsPositive, ["Target"] = F(r.Target),
-                }).ToArray()),
-                ["output"] = Predictions(model, ml.Data.LoadFromEnumerable(probe), task),
-            };
-            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            yield return zipPath;
-            yield return jsonPath;
-        }
-    }
-
-    public static string F(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    public static float P(JsonNode? node) => float.Parse((string)node!, CultureInfo.InvariantCulture);
-
-    public static RawRow ParseRow(JsonNode? node) => new()
-    {
-        Color = (string)node!["Color"]!, X1 = P(node["X1"]), X2 = P(node["X2"]), Class = (string)node["Class"]!,
-        IsPositive = (bool)node["IsPositive"]!, Target = P(node["Target"]),
-    };
-
-    public static JsonObject Predictions(ITransformer model, IDataView input, SyntheticData.Task task)
-    {
-        var scored = model.Transform(input);
-        JsonArray Floats(IEnumerable<float> values) => new(values.Select(v => (JsonNode)JsonValue.Create(F(v))!).ToArray());
-        var result = new JsonObject();
-        switch (task)
-        {
-            case SyntheticData.Task.Binary:
-                result["Score"] = Floats(scored.GetColumn<float>("Score"));
-                result["Probability"] = Floats(scored.GetColumn<float>("Probability"));
-                break;
-            case SyntheticData.Task.Multiclass:
-                result["Score"] = new JsonArray(scored.GetColumn<VBuffer<float>>("Score").Select(v => (JsonNode)Floats(v.DenseValues())).ToArray());
-                result["PredictedClass"] = new JsonArray(scored.GetColumn<ReadOnlyMemory<char>>("PredictedClass").Select(m => (JsonNode)JsonValue.Create(m.ToString())!).ToArray());
-                break;
-            default:
-                result["Score"] = Floats(scored.GetColumn<float>("Score"));
-                break;
-        }
-        return result;
+                var document = new JsonObject { ["payloadVersion"] = payloadVersion };
+                foreach (var (key, value) in fields) document[key] = value.DeepClone();
+                document["note"] = note;
+                document["input"] = CompatibilityFixture.Rows(probe);
+                document["output"] = Predictions(model, ml.Data.LoadFromEnumerable(probe), task);
+                return document;
+            });
     }
 }

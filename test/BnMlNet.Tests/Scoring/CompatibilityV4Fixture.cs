@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BnMlNet.Tests.MlNet;
+using BnMlNet.Tests.Persistence;
 using BnMlNet.Tests.Recipe;
 using Microsoft.ML;
 
@@ -55,39 +55,27 @@ public static class CompatibilityV4Fixture
         };
     }
 
-    private static JsonNode Json(RawRow r) => new JsonObject
-    {
-        ["Color"] = r.Color, ["X1"] = CompatibilityV2Fixture.F(r.X1), ["X2"] = CompatibilityV2Fixture.F(r.X2), ["Class"] = r.Class,
-        ["IsPositive"] = r.IsPositive, ["Target"] = CompatibilityV2Fixture.F(r.Target),
-    };
-
     /// <summary>Writes v4-nonfinite-{task}.zip and .predictions.json into <paramref name="target"/>; never overwrites.</summary>
     public static IEnumerable<string> WriteFixtures(string target)
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(240, seed: 1)));
         var probe = Probe();
-        foreach (var task in new[] { SyntheticData.Task.Binary, SyntheticData.Task.Multiclass, SyntheticData.Task.Regression })
-        {
-            string name = task.ToString().ToLowerInvariant();
-            string zipPath = Path.Combine(target, $"v4-nonfinite-{name}.zip"), jsonPath = Path.Combine(target, $"v4-nonfinite-{name}.predictions.json");
-            if (File.Exists(zipPath) || File.Exists(jsonPath)) throw new IOException($"{zipPath} exists; fixtures are never overwritten.");
-            var policy = Policy(task);
-            var model = Pipeline(ml, task).Fit(train);
-            ml.Model.Save(model, train.Schema, zipPath);
-            var accepted = probe.Where(r => !Refuses(policy, r)).ToList();
-            var document = new JsonObject
+        return CompatibilityFixture.WriteSet(target, "v4-nonfinite", ml, train,
+            task => Pipeline(ml, task).Fit(train),
+            (task, model) =>
             {
-                ["payloadVersion"] = 4,
-                ["nonFiniteScoring"] = policy.ToString(),
-                ["note"] = "Written by Scoring/CompatibilityV4Fixture.WriteFixtures (tools/CompatFixtures nonfinite-v4): the recipe's defaults with a throwing NonFiniteScoring. 'output' holds the predictions on 'input' (the probe rows the policy accepts); 'refused' the probe rows it refuses. Floats are round-trip strings.",
-                ["input"] = new JsonArray(accepted.Select(Json).ToArray()),
-                ["output"] = CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(accepted), task),
-                ["refused"] = new JsonArray(probe.Where(r => Refuses(policy, r)).Select(Json).ToArray()),
-            };
-            File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            yield return zipPath;
-            yield return jsonPath;
-        }
+                var policy = Policy(task);
+                var accepted = probe.Where(r => !Refuses(policy, r)).ToList();
+                return new JsonObject
+                {
+                    ["payloadVersion"] = 4,
+                    ["nonFiniteScoring"] = policy.ToString(),
+                    ["note"] = "Written by Scoring/CompatibilityV4Fixture.WriteFixtures (tools/CompatFixtures nonfinite-v4): the recipe's defaults with a throwing NonFiniteScoring. 'output' holds the predictions on 'input' (the probe rows the policy accepts); 'refused' the probe rows it refuses. Floats are round-trip strings.",
+                    ["input"] = CompatibilityFixture.Rows(accepted),
+                    ["output"] = CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(accepted), task),
+                    ["refused"] = CompatibilityFixture.Rows(probe.Where(r => Refuses(policy, r))),
+                };
+            });
     }
 }

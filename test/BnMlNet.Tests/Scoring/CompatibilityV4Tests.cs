@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
 using BnMlNet.MlNet.Persistence;
 using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Persistence;
-using BnMlNet.Tests.Recipe;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace BnMlNet.Tests.Scoring;
@@ -19,10 +16,6 @@ namespace BnMlNet.Tests.Scoring;
 [TestClass]
 public sealed class CompatibilityV4Tests
 {
-    private static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "compat");
-
-    private static string Zip(SyntheticData.Task task) => Path.Combine(FixtureDirectory, $"v4-nonfinite-{task.ToString().ToLowerInvariant()}.zip");
-
     private sealed class ScalarOutput { public float Score { get; set; } }
 
     private sealed class VectorOutput { public float[] Score { get; set; } = []; }
@@ -33,29 +26,19 @@ public sealed class CompatibilityV4Tests
     [DataRow(SyntheticData.Task.Regression)]
     public void Version4ModelReproducesItsPredictionsAndItsRefusals(SyntheticData.Task task)
     {
-        string json = Path.ChangeExtension(Zip(task), null) + ".predictions.json";
-        Assert.IsTrue(File.Exists(Zip(task)) && File.Exists(json), $"missing fixture {Zip(task)} / {json}");
-        var recorded = JsonNode.Parse(File.ReadAllText(json))!;
-        Assert.AreEqual(4, (int)recorded["payloadVersion"]!);
+        var fixture = CompatibilityHarness.Open("v4-nonfinite", task, payloadVersion: 4);
         var policy = CompatibilityV4Fixture.Policy(task);
-        Assert.AreEqual(policy.ToString(), (string)recorded["nonFiniteScoring"]!);
-        var accepted = recorded["input"]!.AsArray().Select(CompatibilityV2Fixture.ParseRow).ToList();
-        var refused = recorded["refused"]!.AsArray().Select(CompatibilityV2Fixture.ParseRow).ToList();
+        Assert.AreEqual(policy.ToString(), (string)fixture.Recorded["nonFiniteScoring"]!);
+        var accepted = fixture.Input;
+        var refused = fixture.RecordedRows("refused");
         Assert.IsNotEmpty(refused, "the probe holds rows the policy refuses");
         Assert.IsTrue(accepted.All(r => !CompatibilityV4Fixture.Refuses(policy, r)) && refused.All(r => CompatibilityV4Fixture.Refuses(policy, r)));
         if (policy != NonFiniteScoring.Throw)
             Assert.IsTrue(accepted.Any(r => !float.IsFinite(r.X1) || !float.IsFinite(r.X2)), "the accepted rows include imputed non-finite values");
 
-        var ml = new MLContext();
-        var model = ml.Model.Load(Zip(task), out _);
-        var parameters = ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<BatchNormMlpModelParameters>>().Single().Model;
+        var (ml, model, parameters) = (fixture.Ml, fixture.Model, fixture.Parameters);
         Assert.AreEqual(policy, parameters.NonFiniteScoring);
-        var actual = CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(accepted), task);
-        var expected = recorded["output"]!.AsObject();
-        Assert.HasCount(expected.Count, actual);
-        foreach (var (column, values) in expected)
-            CollectionAssert.AreEqual(values!.AsArray().Select(v => v!.ToJsonString()).ToArray(),
-                actual[column]!.AsArray().Select(v => v!.ToJsonString()).ToArray(), $"{task} column {column}");
+        CompatibilityHarness.AssertReproducesItsRecordedPredictions(fixture, task);
 
         int x1 = parameters.FeatureCount - 2, x2 = parameters.FeatureCount - 1;   // Features = [one-hot colour, X1, X2]
         foreach (var row in refused)
@@ -64,28 +47,22 @@ public sealed class CompatibilityV4Tests
             float bad = first ? row.X1 : row.X2;
             string fragment = $"Feature column 'Features' slot {(first ? x1 : x2)} is {(float.IsNaN(bad) ? "NaN" : bad > 0 ? "+∞" : "−∞")}, " +
                 $"but this model was trained with NonFiniteScoring = {policy}";
-            var viaTransform = Assert.Throws<Exception>(() => CompatibilityV2Fixture.Predictions(model, ml.Data.LoadFromEnumerable(new[] { row }), task));
-            StringAssert.Contains(NonFiniteScoringPolicyTests.MessageChain(viaTransform), fragment, "Transform");
+            var viaTransform = Assert.Throws<Exception>(() => fixture.Score([row], task));
+            StringAssert.Contains(VectorScoring.MessageChain(viaTransform), fragment, "Transform");
             var viaEngine = Assert.Throws<Exception>(() =>
             {
                 if (task == SyntheticData.Task.Multiclass) ml.Model.CreatePredictionEngine<RawRow, VectorOutput>(model).Predict(row);
                 else ml.Model.CreatePredictionEngine<RawRow, ScalarOutput>(model).Predict(row);
             });
-            StringAssert.Contains(NonFiniteScoringPolicyTests.MessageChain(viaEngine), fragment, "PredictionEngine");
+            StringAssert.Contains(VectorScoring.MessageChain(viaEngine), fragment, "PredictionEngine");
         }
     }
 
     private static (string Name, byte[] Entry, byte[] Zip) Entry(SyntheticData.Task task)
     {
-        byte[] zip = File.ReadAllBytes(Zip(task));
+        byte[] zip = CompatibilityHarness.ReadZip($"v4-nonfinite-{task.ToString().ToLowerInvariant()}.zip");
         var (name, entry) = ModelZip.FindOurEntry(zip);
         return (name, entry, zip);
-    }
-
-    private static Exception? Load(byte[] zip, string name, byte[] entry)
-    {
-        try { new MLContext().Model.Load(new MemoryStream(ModelZip.WithEntry(zip, name, entry)), out _); return null; }
-        catch (Exception e) { return e; }
     }
 
     [TestMethod]
@@ -120,7 +97,7 @@ public sealed class CompatibilityV4Tests
     {
         var (name, entry, zip) = Entry(SyntheticData.Task.Binary);
         var damaged = ModelZip.Resealed(entry, p => BitConverter.GetBytes(code).CopyTo(p, p.Length - 4));   // the policy is the last int32
-        DamagedModelTests.AssertClearFailure(Load(zip, name, damaged),
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadWithEntry(zip, name, damaged),
             $"The BatchNormMlp model in this file is damaged: non-finite scoring policy code {code} is unknown");
     }
 
@@ -128,19 +105,15 @@ public sealed class CompatibilityV4Tests
     public void ForeignLayoutsUnderVersion4AreRefused()
     {
         // a version-3 payload (no policy field) relabelled as version 4: the parser runs out of bytes
-        byte[] v3zip = File.ReadAllBytes(Path.Combine(FixtureDirectory, "v3-ensemble-binary.zip"));
-        var (v3name, v3entry) = ModelZip.FindOurEntry(v3zip);
-        Assert.AreEqual(3, BitConverter.ToInt32(v3entry, ModelZip.PayloadStart(v3entry) + 8));
-        DamagedModelTests.AssertClearFailure(Load(v3zip, v3name, ModelZip.Resealed(v3entry, p => BitConverter.GetBytes(4).CopyTo(p, 8))),
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v3-ensemble-binary.zip", version: 3, relabelled: 4),
             "The BatchNormMlp model in this file is damaged: it ends early (truncated)");
         // a version-4 payload relabelled as version 3: the policy is left over
-        var (name, entry, zip) = Entry(SyntheticData.Task.Regression);
-        DamagedModelTests.AssertClearFailure(Load(zip, name, ModelZip.Resealed(entry, p => BitConverter.GetBytes(3).CopyTo(p, 8))),
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v4-nonfinite-regression.zip", version: 4, relabelled: 3),
             "The BatchNormMlp model in this file is damaged");
         // a newer version asks for an upgrade
-        var resealed = ModelZip.Resealed(entry, _ => { });
-        DamagedModelTests.AssertClearFailure(Load(zip, name, ModelZip.Resealed(entry, p => BitConverter.GetBytes(6).CopyTo(p, 8))),
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v4-nonfinite-regression.zip", version: 4, relabelled: 6),
             "This BatchNormMlp model was saved in payload format version 6; this build of BnMlNet reads up to version 5. Upgrade the BnMlNet package to load it.");
-        Assert.IsNull(Load(zip, name, resealed), "the untouched resealed entry loads, so the edits above are what fails");
+        var (name, entry, zip) = Entry(SyntheticData.Task.Regression);
+        Assert.IsNull(CompatibilityHarness.LoadWithEntry(zip, name, ModelZip.Resealed(entry, _ => { })), "the untouched resealed entry loads, so the edits above are what fails");
     }
 }

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using BnMlNet.Tests.Persistence;
-using BnMlNet.Tests.Recipe;
 using BnMlNet.Tests.Reliability;
+using static BnMlNet.Tests.Scoring.VectorScoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -18,65 +17,14 @@ namespace BnMlNet.Tests.Scoring;
 [TestClass]
 public sealed class NonFiniteScoringPolicyTests
 {
-    public enum Kind { Binary, Multiclass, Regression }
-
-    private sealed class VectorOutput { public float[] Score { get; set; } = []; }
-
-    private sealed class ScalarOutput { public float Score { get; set; } }
-
     private const string Column = "Inputs";
 
-    internal static ITransformer Train(MLContext ml, Kind kind, NonFiniteScoring policy, bool preprocessing = true, int members = 1)
-    {
-        var data = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(200, 1, scale: 5f));
-        T Configure<T>(T o) where T : BatchNormMlpOptionsBase
+    private static ITransformer Train(MLContext ml, VectorTask kind, NonFiniteScoring policy, bool preprocessing = true, int members = 1) =>
+        VectorScoring.Train(ml, kind, ReliabilityData.Rows(200, 1, scale: 5f), Column, preprocessing, hidden: [6], epochs: 2, o =>
         {
-            if (!preprocessing) RecipeOff.Apply(o);
-            o.HiddenLayerSizes = [6];
-            o.NumberOfEpochs = 2;
-            o.Seed = 1;
-            o.NumberOfThreads = 1;
-            o.FeatureColumnName = Column;
             o.NonFiniteScoring = policy;
             o.EnsembleSize = members;
-            return o;
-        }
-        var copy = ml.Transforms.CopyColumns(Column, nameof(VectorRow.Features));
-        IEstimator<ITransformer> pipeline = kind switch
-        {
-            Kind.Binary => copy.Append(ml.BinaryClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpBinaryTrainer.Options { LabelColumnName = nameof(VectorRow.Label) }))),
-            Kind.Multiclass => copy.Append(ml.Transforms.Conversion.MapValueToKey("Key", nameof(VectorRow.Class)))
-                .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpMulticlassTrainer.Options { LabelColumnName = "Key" }))),
-            _ => copy.Append(ml.Regression.Trainers.BatchNormMlp(Configure(new BatchNormMlpRegressionTrainer.Options { LabelColumnName = nameof(VectorRow.Target) }))),
-        };
-        return pipeline.Fit(data);
-    }
-
-    internal static BatchNormMlpModelParameters ModelOf(ITransformer model) =>
-        ((IEnumerable<ITransformer>)model).OfType<ISingleFeaturePredictionTransformer<BatchNormMlpModelParameters>>().Single().Model;
-
-    internal static VectorRow Row(params float[] x) => new() { Features = x, Class = "a" };
-
-    private static float[][] ByTransform(MLContext ml, ITransformer model, Kind kind, List<VectorRow> rows)
-    {
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        return kind == Kind.Multiclass
-            ? scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray()
-            : scored.GetColumn<float>("Score").Select(v => new[] { v }).ToArray();
-    }
-
-    private static float[][] ByEngine(MLContext ml, ITransformer model, Kind kind, List<VectorRow> rows)
-    {
-        if (kind == Kind.Multiclass)
-        {
-            using var engine = ml.Model.CreatePredictionEngine<VectorRow, VectorOutput>(model);
-            return rows.Select(r => engine.Predict(r).Score.ToArray()).ToArray();
-        }
-        using var scalar = ml.Model.CreatePredictionEngine<VectorRow, ScalarOutput>(model);
-        return rows.Select(r => new[] { scalar.Predict(r).Score }).ToArray();
-    }
-
-    internal static string MessageChain(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + MessageChain(e.InnerException);
+        });
 
     private static readonly List<VectorRow> Finite = [Row(0.5f, -1f, 2f), Row(-3f, 4f, 0f), Row(1e6f, -2e6f, 7f)];
 
@@ -90,7 +38,7 @@ public sealed class NonFiniteScoringPolicyTests
         StringAssert.Contains(m, "so it expects", what);
     }
 
-    private static void AssertRefusesEverywhere(MLContext ml, ITransformer model, Kind kind, float bad, int slot, NonFiniteScoring policy, string what)
+    private static void AssertRefusesEverywhere(MLContext ml, ITransformer model, VectorTask kind, float bad, int slot, NonFiniteScoring policy, string what)
     {
         var x = new float[] { 0.5f, -1f, 2f };
         x[slot] = bad;
@@ -104,12 +52,12 @@ public sealed class NonFiniteScoringPolicyTests
     private static int[] Bits(float[][] scores) => scores.SelectMany(s => s).Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [TestMethod]
-    [DataRow(Kind.Binary, true)]
-    [DataRow(Kind.Multiclass, true)]
-    [DataRow(Kind.Regression, true)]
-    [DataRow(Kind.Binary, false)]
-    [DataRow(Kind.Regression, false)]
-    public void ThrowRefusesNaNAndBothInfinitiesNamingColumnSlotAndValue(Kind kind, bool preprocessing)
+    [DataRow(VectorTask.Binary, true)]
+    [DataRow(VectorTask.Multiclass, true)]
+    [DataRow(VectorTask.Regression, true)]
+    [DataRow(VectorTask.Binary, false)]
+    [DataRow(VectorTask.Regression, false)]
+    public void ThrowRefusesNaNAndBothInfinitiesNamingColumnSlotAndValue(VectorTask kind, bool preprocessing)
     {
         var ml = new MLContext(1);
         var throwing = Train(ml, kind, NonFiniteScoring.Throw, preprocessing);
@@ -138,19 +86,19 @@ public sealed class NonFiniteScoringPolicyTests
     public void EachHalfRefusesOnlyItsCaseAndImputesTheOther(NonFiniteScoring policy)
     {
         var ml = new MLContext(1);
-        var partial = Train(ml, Kind.Binary, policy);
-        var imputing = Train(ml, Kind.Binary, NonFiniteScoring.Impute);
+        var partial = Train(ml, VectorTask.Binary, policy);
+        var imputing = Train(ml, VectorTask.Binary, NonFiniteScoring.Impute);
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
         {
             bool refused = float.IsNaN(bad) == (policy == NonFiniteScoring.ThrowOnNaN);
             var rows = new List<VectorRow> { Row(0.5f, bad, 2f) };
             if (refused)
             {
-                AssertRefusesEverywhere(ml, partial, Kind.Binary, bad, 1, policy, $"{policy} {Shown(bad)}");
+                AssertRefusesEverywhere(ml, partial, VectorTask.Binary, bad, 1, policy, $"{policy} {Shown(bad)}");
                 continue;
             }
-            CollectionAssert.AreEqual(Bits(ByTransform(ml, imputing, Kind.Binary, rows)), Bits(ByTransform(ml, partial, Kind.Binary, rows)), $"{policy} imputes {Shown(bad)}");
-            CollectionAssert.AreEqual(Bits(ByEngine(ml, imputing, Kind.Binary, rows)), Bits(ByEngine(ml, partial, Kind.Binary, rows)), $"{policy} imputes {Shown(bad)}");
+            CollectionAssert.AreEqual(Bits(ByTransform(ml, imputing, VectorTask.Binary, rows)), Bits(ByTransform(ml, partial, VectorTask.Binary, rows)), $"{policy} imputes {Shown(bad)}");
+            CollectionAssert.AreEqual(Bits(ByEngine(ml, imputing, VectorTask.Binary, rows)), Bits(ByEngine(ml, partial, VectorTask.Binary, rows)), $"{policy} imputes {Shown(bad)}");
         }
     }
 
@@ -161,11 +109,11 @@ public sealed class NonFiniteScoringPolicyTests
     }
 
     [TestMethod]
-    [DataRow(Kind.Binary, true)]
-    [DataRow(Kind.Multiclass, true)]
-    [DataRow(Kind.Regression, true)]
-    [DataRow(Kind.Binary, false)]
-    public void ThePolicyIsSavedAsVersionFourAndHonouredAfterLoading(Kind kind, bool preprocessing)
+    [DataRow(VectorTask.Binary, true)]
+    [DataRow(VectorTask.Multiclass, true)]
+    [DataRow(VectorTask.Regression, true)]
+    [DataRow(VectorTask.Binary, false)]
+    public void ThePolicyIsSavedAsVersionFourAndHonouredAfterLoading(VectorTask kind, bool preprocessing)
     {
         var ml = new MLContext(1);
         var schema = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(4, 1)).Schema;
@@ -187,8 +135,8 @@ public sealed class NonFiniteScoringPolicyTests
     {
         var ml = new MLContext(1);
         var schema = ml.Data.LoadFromEnumerable(ReliabilityData.Rows(4, 1)).Schema;
-        var throwing = Train(ml, Kind.Multiclass, NonFiniteScoring.ThrowOnInfinity, members: 2);
-        var imputing = Train(ml, Kind.Multiclass, NonFiniteScoring.Impute, members: 2);
+        var throwing = Train(ml, VectorTask.Multiclass, NonFiniteScoring.ThrowOnInfinity, members: 2);
+        var imputing = Train(ml, VectorTask.Multiclass, NonFiniteScoring.Impute, members: 2);
         Assert.AreEqual(3, PayloadVersion(ModelZip.Save(ml, imputing, schema)), "an imputing ensemble stays version 3");
         byte[] zip = ModelZip.Save(ml, throwing, schema);
         Assert.AreEqual(4, PayloadVersion(zip));
@@ -196,15 +144,15 @@ public sealed class NonFiniteScoringPolicyTests
         Assert.AreEqual(2, ModelOf(loaded).EnsembleSize);
         Assert.AreEqual(NonFiniteScoring.ThrowOnInfinity, ModelOf(loaded).NonFiniteScoring);
         var withNaN = new List<VectorRow> { Finite[0], Row(float.NaN, 1f, 2f) };
-        CollectionAssert.AreEqual(Bits(ByTransform(ml, imputing, Kind.Multiclass, withNaN)), Bits(ByTransform(ml, loaded, Kind.Multiclass, withNaN)), "NaN is still imputed");
-        AssertRefusesEverywhere(ml, loaded, Kind.Multiclass, float.NegativeInfinity, 0, NonFiniteScoring.ThrowOnInfinity, "ensemble −∞");
+        CollectionAssert.AreEqual(Bits(ByTransform(ml, imputing, VectorTask.Multiclass, withNaN)), Bits(ByTransform(ml, loaded, VectorTask.Multiclass, withNaN)), "NaN is still imputed");
+        AssertRefusesEverywhere(ml, loaded, VectorTask.Multiclass, float.NegativeInfinity, 0, NonFiniteScoring.ThrowOnInfinity, "ensemble −∞");
     }
 
     [TestMethod]
     public void WithNonFiniteScoringReturnsACopyAndLeavesTheModelAlone()
     {
         var ml = new MLContext(1);
-        var model = ModelOf(Train(ml, Kind.Regression, NonFiniteScoring.Impute));
+        var model = ModelOf(Train(ml, VectorTask.Regression, NonFiniteScoring.Impute));
         var strict = model.WithNonFiniteScoring(NonFiniteScoring.Throw);
         Assert.AreNotSame(model, strict);
         Assert.AreSame(model, model.WithNonFiniteScoring(NonFiniteScoring.Impute));
@@ -233,7 +181,7 @@ public sealed class NonFiniteScoringPolicyTests
     public void FreshProcessHonoursThePolicy()
     {
         var ml = new MLContext(1);
-        var throwing = Train(ml, Kind.Binary, NonFiniteScoring.Throw);
+        var throwing = Train(ml, VectorTask.Binary, NonFiniteScoring.Throw);
         string dir = Directory.CreateTempSubdirectory("bnmlnet-nonfinite-").FullName;
         try
         {
@@ -242,7 +190,7 @@ public sealed class NonFiniteScoringPolicyTests
             var (code, output) = RunFreshProcess(ml, dir, modelPath, Finite, "finite");
             Assert.AreEqual(0, code, output);
             var actual = new MLContext().Data.LoadFromBinary(Path.Combine(dir, "finite.out.idv")).GetColumn<float>("Score").ToArray();
-            CollectionAssert.AreEqual(ByTransform(ml, throwing, Kind.Binary, Finite).Select(s => s[0]).ToArray(), actual, "finite rows, fresh process");
+            CollectionAssert.AreEqual(ByTransform(ml, throwing, VectorTask.Binary, Finite).Select(s => s[0]).ToArray(), actual, "finite rows, fresh process");
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
             {
                 (code, output) = RunFreshProcess(ml, dir, modelPath, [Finite[0], Row(1f, 2f, bad)], "bad");
@@ -260,14 +208,6 @@ public sealed class NonFiniteScoringPolicyTests
     {
         string input = Path.Combine(dir, name + ".idv"), output = Path.Combine(dir, name + ".out.idv");
         using (var stream = File.Create(input)) ml.Data.SaveAsBinary(ml.Data.LoadFromEnumerable(rows), stream);
-        string exe = Path.Combine(AppContext.BaseDirectory, "BnMlNet.FreshProcess.dll");
-        Assert.IsTrue(File.Exists(exe), $"{exe} is missing");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "exec", exe, modelPath, input, output }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the fresh process did not finish in 2 minutes");
-        return (process.ExitCode, stdout + stderr.Result);
+        return FreshProcess.Run(modelPath, input, output);
     }
 }

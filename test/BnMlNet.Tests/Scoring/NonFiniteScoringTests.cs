@@ -1,8 +1,8 @@
 using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Onnx;
 using BnMlNet.Tests.Persistence;
-using BnMlNet.Tests.Recipe;
 using BnMlNet.Tests.Reliability;
+using static BnMlNet.Tests.Scoring.VectorScoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -18,81 +18,18 @@ namespace BnMlNet.Tests.Scoring;
 [TestClass]
 public sealed class NonFiniteScoringTests
 {
-    public enum Kind { Binary, Multiclass, Regression, Poisson }
-
-    private sealed class Output
-    {
-        public float[] Score { get; set; } = [];
-    }
-
-    private sealed class ScalarOutput
-    {
-        public float Score { get; set; }
-    }
-
-    private static ITransformer Train(MLContext ml, Kind kind, bool preprocessing, bool inputBatchNorm, string column = "Features")
+    private static ITransformer Train(MLContext ml, VectorTask kind, bool preprocessing, bool inputBatchNorm, string column = "Features")
     {
         var rows = ReliabilityData.Rows(240, 1, scale: 5f);
-        if (kind == Kind.Poisson) foreach (var r in rows) r.Target = MathF.Round(MathF.Abs(r.Target));   // counts
-        var data = ml.Data.LoadFromEnumerable(rows);
-        T Configure<T>(T o) where T : BatchNormMlpOptionsBase
-        {
-            if (!preprocessing) RecipeOff.Apply(o);
-            o.HiddenLayerSizes = [8, 6];
-            o.NumberOfEpochs = 3;
-            o.Seed = 1;
-            o.NumberOfThreads = 1;
-            o.InputBatchNorm = inputBatchNorm;
-            o.FeatureColumnName = column;
-            return o;
-        }
-        var copy = ml.Transforms.CopyColumns(column, nameof(VectorRow.Features));
-        IEstimator<ITransformer> pipeline = kind switch
-        {
-            Kind.Binary => copy.Append(ml.BinaryClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpBinaryTrainer.Options { LabelColumnName = nameof(VectorRow.Label) }))),
-            Kind.Multiclass => copy.Append(ml.Transforms.Conversion.MapValueToKey("Key", nameof(VectorRow.Class)))
-                .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Configure(new BatchNormMlpMulticlassTrainer.Options { LabelColumnName = "Key" }))),
-            Kind.Poisson => copy.Append(ml.Regression.Trainers.BatchNormMlp(Configure(new BatchNormMlpRegressionTrainer.Options
-                { LabelColumnName = nameof(VectorRow.Target), Loss = RegressionLoss.Poisson }))),
-            _ => copy.Append(ml.Regression.Trainers.BatchNormMlp(Configure(new BatchNormMlpRegressionTrainer.Options { LabelColumnName = nameof(VectorRow.Target) }))),
-        };
-        return pipeline.Fit(data);
-    }
-
-    private static BatchNormMlpModelParameters ModelOf(ITransformer model) => model switch
-    {
-        IEnumerable<ITransformer> chain => ModelOf(chain.Last(t => t is ISingleFeaturePredictionTransformer<object> or IEnumerable<ITransformer>)),
-        ISingleFeaturePredictionTransformer<object> p => (BatchNormMlpModelParameters)p.Model,
-        _ => throw new InvalidOperationException(model.GetType().Name),
-    };
-
-    private static VectorRow Row(params float[] x) => new() { Features = x, Class = "a" };
-
-    /// <summary>Score per row through Transform (the score column: one value, or the class probabilities).</summary>
-    private static float[][] ByTransform(MLContext ml, ITransformer model, Kind kind, List<VectorRow> rows)
-    {
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        return kind == Kind.Multiclass
-            ? scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray()
-            : scored.GetColumn<float>("Score").Select(v => new[] { v }).ToArray();
-    }
-
-    private static float[][] ByEngine(MLContext ml, ITransformer model, Kind kind, List<VectorRow> rows)
-    {
-        if (kind == Kind.Multiclass)
-        {
-            using var engine = ml.Model.CreatePredictionEngine<VectorRow, Output>(model);
-            return rows.Select(r => engine.Predict(r).Score.ToArray()).ToArray();
-        }
-        using var scalar = ml.Model.CreatePredictionEngine<VectorRow, ScalarOutput>(model);
-        return rows.Select(r => new[] { scalar.Predict(r).Score }).ToArray();
+        if (kind == VectorTask.Poisson) foreach (var r in rows) r.Target = MathF.Round(MathF.Abs(r.Target));   // counts
+        return VectorScoring.Train(ml, kind, rows, column, preprocessing, hidden: [8, 6], epochs: 3, o => o.InputBatchNorm = inputBatchNorm);
     }
 
     [TestMethod]
-    [DataRow(Kind.Binary)]
-    [DataRow(Kind.Multiclass)]
-    [DataRow(Kind.Regression)]
-    public void WithoutPreprocessingNaNTakesTheRunningMeanAndInfinityFourRunningDeviations(Kind kind)
+    [DataRow(VectorTask.Binary)]
+    [DataRow(VectorTask.Multiclass)]
+    [DataRow(VectorTask.Regression)]
+    public void WithoutPreprocessingNaNTakesTheRunningMeanAndInfinityFourRunningDeviations(VectorTask kind)
     {
         var ml = new MLContext(1);
         var model = Train(ml, kind, preprocessing: false, inputBatchNorm: true);
@@ -121,13 +58,11 @@ public sealed class NonFiniteScoringTests
         }
     }
 
-    private static string MessageChain(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + MessageChain(e.InnerException);
-
     [TestMethod]
-    [DataRow(Kind.Binary)]
-    [DataRow(Kind.Multiclass)]
-    [DataRow(Kind.Regression)]
-    public void WithoutPreprocessingAndInputBatchNormANonFiniteFeatureThrowsNamingColumnAndSlot(Kind kind)
+    [DataRow(VectorTask.Binary)]
+    [DataRow(VectorTask.Multiclass)]
+    [DataRow(VectorTask.Regression)]
+    public void WithoutPreprocessingAndInputBatchNormANonFiniteFeatureThrowsNamingColumnAndSlot(VectorTask kind)
     {
         var ml = new MLContext(1);
         var model = Train(ml, kind, preprocessing: false, inputBatchNorm: false, column: "Inputs");
@@ -155,15 +90,15 @@ public sealed class NonFiniteScoringTests
         [float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, -float.MaxValue, float.Epsilon, -float.Epsilon, 1e-40f, -1e-39f, 3.4e38f, -3.4e38f, 0f, -0f];
 
     [TestMethod]
-    [DataRow(Kind.Binary, true)]
-    [DataRow(Kind.Multiclass, true)]
-    [DataRow(Kind.Regression, true)]
-    [DataRow(Kind.Binary, false)]
-    [DataRow(Kind.Multiclass, false)]
-    [DataRow(Kind.Regression, false)]
-    [DataRow(Kind.Poisson, true)]
-    [DataRow(Kind.Poisson, false)]
-    public void FuzzedRowsScoreFinitelyAndIdenticallyThroughTransformAndPredictionEngine(Kind kind, bool preprocessing)
+    [DataRow(VectorTask.Binary, true)]
+    [DataRow(VectorTask.Multiclass, true)]
+    [DataRow(VectorTask.Regression, true)]
+    [DataRow(VectorTask.Binary, false)]
+    [DataRow(VectorTask.Multiclass, false)]
+    [DataRow(VectorTask.Regression, false)]
+    [DataRow(VectorTask.Poisson, true)]
+    [DataRow(VectorTask.Poisson, false)]
+    public void FuzzedRowsScoreFinitelyAndIdenticallyThroughTransformAndPredictionEngine(VectorTask kind, bool preprocessing)
     {
         var ml = new MLContext(1);
         var model = Train(ml, kind, preprocessing, inputBatchNorm: true);
@@ -198,7 +133,7 @@ public sealed class NonFiniteScoringTests
             CollectionAssert.AreEqual(transform[r].Select(BitConverter.SingleToInt32Bits).ToArray(),
                 engine[r].Select(BitConverter.SingleToInt32Bits).ToArray(), $"{what}: Transform and PredictionEngine differ");
         }
-        if (kind == Kind.Poisson && !preprocessing)   // the rows at ±float.MaxValue reach the log-rate cap (e^output was +∞ before it)
+        if (kind == VectorTask.Poisson && !preprocessing)   // the rows at ±float.MaxValue reach the log-rate cap (e^output was +∞ before it)
             Assert.IsTrue(transform.Any(s => s[0] == MathF.Exp(80f)), "no fuzzed row reached the Poisson log-rate cap e^80");
     }
 

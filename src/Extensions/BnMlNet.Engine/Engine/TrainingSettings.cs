@@ -54,6 +54,12 @@ public sealed partial class TrainingSettings
     /// table with many steps per epoch gets fewer epochs, and a decaying schedule reaches its end within them.
     /// </summary>
     public int StepBudget { get; set; }
+    /// <summary>
+    /// The epochs a run on <paramref name="rowsTrainedOn"/> rows plans (<see cref="TrainingSession.PlannedEpochs"/>):
+    /// <see cref="Epochs"/>, capped by <see cref="StepBudget"/> when that is above 0.
+    /// </summary>
+    public int PlannedEpochs(long rowsTrainedOn) =>
+        TrainingSession.PlanEpochs(Epochs, StepBudget, TrainingSession.CountSteps(rowsTrainedOn, BatchSize));
     /// <summary>Maximum global gradient norm; 0 turns clipping off. Default 0.</summary>
     public float GradientClipNorm { get; set; }
     /// <summary>Running-statistics momentum m in (0, 1]: running = (1 − m)·running + m·batch (PyTorch). Default 0.1.</summary>
