@@ -30,6 +30,7 @@ public static class Quick
         if (mode is "rowkernel") QuickScoring.Run();
         if (mode is "rownet") QuickScoring.RunNetwork();
         if (mode is "fused") QuickFused.Run(args);
+        if (mode is "threads") QuickThreads.Run(args);
     }
 
     /// <summary>Compares the vectorized element-wise kernels with their scalar formulas, bit for bit.</summary>

@@ -184,7 +184,14 @@ public sealed class TrainingSession
         var outputs = _network.Forward(batch.FeatureSpan, rows, ForwardMode.Train);
         if (_dOutputs.Length < rows * k) _dOutputs = new float[rows * k];
         double loss, weightSum;
-        if (_ensembleLoss is null)
+        if (_ensembleLoss is null && Loss == LossKind.SoftmaxCrossEntropy)
+        {
+            // Loss and gradient in one pass over row blocks (the same bits on any thread count).
+            loss = Losses.SoftmaxWork.ForwardBackward(_dOutputs.AsSpan(0, rows * k), outputs, batch.LabelSpan, batch.WeightSpan, rows, k,
+                out weightSum, _settings.LabelSmoothing, _settings.Threads);
+            if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);
+        }
+        else if (_ensembleLoss is null)
         {
             loss = LossFunction.Forward(Loss, outputs, batch.LabelSpan, batch.WeightSpan, rows, k, out weightSum, _settings.LabelSmoothing);
             if (!double.IsFinite(loss)) throw new TrainingDivergedException(CompletedEpochs + 1, _batchInEpoch, lr);

@@ -22,6 +22,22 @@ internal sealed class Xoshiro256
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>
+    /// Makes this generator's state that of <paramref name="source"/> after <paramref name="stepsAhead"/> more draws
+    /// (<see cref="XoshiroJump"/>), without drawing them; <paramref name="source"/> is unchanged.
+    /// </summary>
+    public void SetToJumped(Xoshiro256 source, long stepsAhead)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ulong s0 = source._s0, s1 = source._s1, s2 = source._s2, s3 = source._s3;
+        XoshiroJump.Advance(ref s0, ref s1, ref s2, ref s3, stepsAhead);
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
+    /// <summary>Whether both generators are in the same state (their next draws are the same).</summary>
+    internal bool SameState(Xoshiro256 other) =>
+        _s0 == other._s0 && _s1 == other._s1 && _s2 == other._s2 && _s3 == other._s3;
+
     /// <summary>SplitMix64 step: x += golden gamma, then two xor-shift-multiply rounds.</summary>
     public static ulong SplitMix64(ref ulong x)
     {

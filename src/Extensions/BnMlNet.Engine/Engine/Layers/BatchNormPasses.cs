@@ -104,6 +104,28 @@ internal static class BatchNormPasses
                 gamma[..channels], rstd[..channels], dBeta[..channels], dGamma[..channels], batch, invB);
     }
 
+    /// <summary>
+    /// Rows [r0, r1) of <see cref="InputGradient"/> with g stored block-major: channels cut into <paramref name="blocks"/>
+    /// blocks by <see cref="Threading.WorkPartition.Block"/> (granule <paramref name="granule"/>), block [c0, c1) holding
+    /// row r's values at <paramref name="gBlocks"/>[batch·c0 + r·(c1 − c0) …] (as
+    /// <see cref="FusedPasses.MaskReluGradientSumsBlock"/> writes them). The same bits as <see cref="InputGradient"/>.
+    /// </summary>
+    public static void InputGradientBlocks(Span<float> dx, ReadOnlySpan<float> gBlocks, ReadOnlySpan<float> xhat, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> rstd, ReadOnlySpan<float> dGamma, ReadOnlySpan<float> dBeta, int batch, int channels, int blocks, int granule,
+        int r0, int r1)
+    {
+        float invB = 1f / batch;
+        for (int r = r0; r < r1; r++)
+            for (int b = 0; b < blocks; b++)
+            {
+                var (c0, c1) = Threading.WorkPartition.Block(channels, blocks, b, granule);
+                int w = c1 - c0;
+                if (w == 0) continue;
+                BackwardRow(dx.Slice(r * channels + c0, w), gBlocks.Slice(batch * c0 + r * w, w), xhat.Slice(r * channels + c0, w),
+                    gamma[c0..c1], rstd[c0..c1], dBeta[c0..c1], dGamma[c0..c1], batch, invB);
+            }
+    }
+
     /// <summary>sum[c] += x[c] in double; 8 lanes at a time, as two 4-wide double halves (the same bits as the scalar loop).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateSum(Span<double> sum, ReadOnlySpan<float> x)

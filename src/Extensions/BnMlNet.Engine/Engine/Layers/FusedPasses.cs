@@ -69,12 +69,41 @@ internal static class FusedPasses
             throw new ArgumentException("Fused ReLU/batch norm backward: a buffer is shorter than its shape.");
         dGamma[..channels].Clear();
         dBeta[..channels].Clear();
+        SumsCore(g, channels, dGamma, dBeta, dy, mask, x, xhat, batch, channels, 0, channels);
+    }
+
+    /// <summary>
+    /// <see cref="MaskReluGradientSums"/> for channels [c0, c1) only: g of those channels is written block-major, row r's
+    /// values at <paramref name="gBlock"/>[r·(c1 − c0) …], and ∂γ, ∂β of the block are summed over all rows in order into
+    /// <paramref name="dGammaBlock"/>, <paramref name="dBetaBlock"/> (c1 − c0 values each, cleared here). Every value is
+    /// the same bits as the whole-batch pass gives, whatever the block.
+    /// </summary>
+    public static void MaskReluGradientSumsBlock(Span<float> gBlock, Span<float> dGammaBlock, Span<float> dBetaBlock, ReadOnlySpan<float> dy,
+        ReadOnlySpan<float> mask, ReadOnlySpan<float> x, ReadOnlySpan<float> xhat, int batch, int channels, int c0, int c1)
+    {
+        long n = (long)batch * channels;
+        int w = c1 - c0;
+        bool masked = !mask.IsEmpty;
+        if (c0 < 0 || w < 0 || c1 > channels || gBlock.Length < (long)batch * w || dy.Length < n || x.Length < n || xhat.Length < n
+            || (masked && mask.Length < n) || dGammaBlock.Length < w || dBetaBlock.Length < w)
+            throw new ArgumentException("Fused ReLU/batch norm backward: a buffer is shorter than its shape.");
+        dGammaBlock[..w].Clear();
+        dBetaBlock[..w].Clear();
+        SumsCore(gBlock, w, dGammaBlock, dBetaBlock, dy, mask, x, xhat, batch, channels, c0, w);
+    }
+
+    /// <summary>The sums of channels [c0, c0 + w) over all rows; g of row r at gOut[r·gStride …].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsCore(Span<float> gOut, int gStride, Span<float> dGamma, Span<float> dBeta, ReadOnlySpan<float> dy,
+        ReadOnlySpan<float> mask, ReadOnlySpan<float> x, ReadOnlySpan<float> xhat, int batch, int channels, int c0, int w)
+    {
+        bool masked = !mask.IsEmpty;
         ref float sg0 = ref MemoryMarshal.GetReference(dGamma);
         ref float sb0 = ref MemoryMarshal.GetReference(dBeta);
         for (int r = 0; r < batch; r++)
         {
-            int o = r * channels;
-            ref float g0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(g), o);
+            int o = r * channels + c0;
+            ref float g0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(gOut), r * gStride);
             ref float d0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), o);
             ref float x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), o);
             ref float h0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(xhat), o);
@@ -82,7 +111,7 @@ internal static class FusedPasses
             int c = 0;
             if (Vector512.IsHardwareAccelerated)
             {
-                for (; c + 16 <= channels; c += 16)
+                for (; c + 16 <= w; c += 16)
                 {
                     nuint k = (nuint)c;
                     var d = Vector512.LoadUnsafe(ref d0, k);
@@ -95,7 +124,7 @@ internal static class FusedPasses
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                for (; c + 8 <= channels; c += 8)
+                for (; c + 8 <= w; c += 8)
                 {
                     nuint k = (nuint)c;
                     var d = Vector256.LoadUnsafe(ref d0, k);
@@ -106,7 +135,7 @@ internal static class FusedPasses
                     (v * Vector256.LoadUnsafe(ref h0, k) + Vector256.LoadUnsafe(ref sg0, k)).StoreUnsafe(ref sg0, k);
                 }
             }
-            for (; c < channels; c++)
+            for (; c < w; c++)
             {
                 float d = Unsafe.Add(ref d0, c);
                 if (masked) d *= Unsafe.Add(ref m0, c);
@@ -137,11 +166,27 @@ internal static class FusedPasses
             throw new ArgumentException("Fused batch norm/ReLU/dropout forward: a buffer is shorter than its shape.");
         float keep = 1f / (1f - rate);
         if (drop) rng!.FillMask(mask[..(int)n], rate, keep);   // the batch's draws in row order, as one call over the batch
+        NormalizeReluDropoutRows(y, xhat, a, dropped, mask, x, centre, rstd, gamma, beta, channels, 0, batch, drop);
+    }
+
+    /// <summary>
+    /// Rows [r0, r1) of <see cref="NormalizeReluDropout"/> with the mask already drawn (when <paramref name="drop"/>):
+    /// the same operations per element; writes nothing outside those rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NormalizeReluDropoutRows(Span<float> y, Span<float> xhat, Span<float> a, Span<float> dropped, ReadOnlySpan<float> mask,
+        ReadOnlySpan<float> x, ReadOnlySpan<double> centre, ReadOnlySpan<float> rstd, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        int channels, int r0, int r1, bool drop)
+    {
+        long n = (long)r1 * channels;
+        if (r0 < 0 || y.Length < n || xhat.Length < n || a.Length < n || x.Length < n || (drop && (mask.Length < n || dropped.Length < n))
+            || centre.Length < channels || rstd.Length < channels || gamma.Length < channels || beta.Length < channels)
+            throw new ArgumentException("Fused batch norm/ReLU/dropout forward: a buffer is shorter than its shape.");
         ref double mu0 = ref MemoryMarshal.GetReference(centre);
         ref float rs0 = ref MemoryMarshal.GetReference(rstd);
         ref float ga0 = ref MemoryMarshal.GetReference(gamma);
         ref float be0 = ref MemoryMarshal.GetReference(beta);
-        for (int r = 0; r < batch; r++)
+        for (int r = r0; r < r1; r++)
         {
             int o = r * channels;
             ref float x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), o);

@@ -17,19 +17,21 @@ internal static class SoftmaxCrossEntropy
         double total = 0;
         for (int i = 0; i < batch; i++)
         {
-            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
-            int y = ClassIndex(labels[i], classes, i);
-            double l;
-            if (smoothing == 0) l = HeadFunctions.LogSumExp(z) - z[y];
-            else
-            {
-                double sum = 0;
-                foreach (float v in z) sum += v;
-                l = HeadFunctions.LogSumExp(z) - (1.0 - smoothing) * z[y] - smoothing / classes * sum;
-            }
+            double l = RowLoss(logits, labels, i, classes, smoothing);
             total += weights.IsEmpty ? l : weights[i] * l;
         }
         return total / weightSum;
+    }
+
+    /// <summary>Row <paramref name="i"/>'s loss (unweighted).</summary>
+    internal static double RowLoss(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels, int i, int classes, float smoothing)
+    {
+        ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+        int y = ClassIndex(labels[i], classes, i);
+        if (smoothing == 0) return HeadFunctions.LogSumExp(z) - z[y];
+        double sum = 0;
+        foreach (float v in z) sum += v;
+        return HeadFunctions.LogSumExp(z) - (1.0 - smoothing) * z[y] - smoothing / classes * sum;
     }
 
     /// <summary>∂L/∂zᵢⱼ = (wᵢ/Σw)·(softmax(zᵢ)ⱼ − [j = yᵢ]).</summary>
@@ -37,7 +39,14 @@ internal static class SoftmaxCrossEntropy
         ReadOnlySpan<float> weights, int batch, int classes, float smoothing = 0)
     {
         double weightSum = LossReduction.WeightSum(weights, batch);
-        for (int i = 0; i < batch; i++)
+        BackwardRows(dLogits, logits, labels, weights, weightSum, classes, smoothing, 0, batch);
+    }
+
+    /// <summary>Rows [r0, r1) of <see cref="Backward"/>, with Σ w given.</summary>
+    internal static void BackwardRows(Span<float> dLogits, ReadOnlySpan<float> logits, ReadOnlySpan<float> labels,
+        ReadOnlySpan<float> weights, double weightSum, int classes, float smoothing, int r0, int r1)
+    {
+        for (int i = r0; i < r1; i++)
         {
             ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
             Span<float> d = dLogits.Slice(i * classes, classes);

@@ -86,6 +86,12 @@ internal sealed partial class TrainableNetwork
         int n = rows * layer.OutputSize;
         bool dropout = layer.HasDropout && _lastMode == ForwardMode.Train;
         Span<float> g = ws.Scratch2.AsSpan(0, n), dz = ws.Scratch3.AsSpan(0, n), dGamma = p.Gradient(bn.Gamma), dBeta = p.Gradient(bn.Beta);
+        if (BatchNormWork.IsParallel(rows, layer.OutputSize, Threads))
+        {
+            FusedWork.Backward(dz, g, dGamma, dBeta, dOut, dropout ? b.Mask.AsSpan(0, n) : default, bb.Output.AsSpan(0, n), bb.Xhat.AsSpan(0, n),
+                p.Value(bn.Gamma), bb.Rstd, rows, layer.OutputSize, Threads);
+            return dz;
+        }
         FusedPasses.MaskReluGradientSums(g, dGamma, dBeta, dOut, dropout ? b.Mask.AsSpan(0, n) : default,
             bb.Output.AsSpan(0, n), bb.Xhat.AsSpan(0, n), rows, layer.OutputSize);
         BatchNormPasses.InputGradient(dz, g, bb.Xhat, p.Value(bn.Gamma), bb.Rstd, dGamma, dBeta, rows, layer.OutputSize, 0, rows);

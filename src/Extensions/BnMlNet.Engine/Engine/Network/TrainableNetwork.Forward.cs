@@ -91,11 +91,11 @@ internal sealed partial class TrainableNetwork
 
     /// <summary>
     /// Whether block <paramref name="layer"/> runs as one fused pass (<see cref="FusedPasses"/>): batch norm before a
-    /// ReLU, batch statistics, on the calling thread (where the separate passes would not be split across threads).
+    /// ReLU, batch statistics; on several threads (<see cref="FusedWork"/>) where batch norm's passes would be split.
     /// </summary>
     private bool IsFused(LayerState layer, int rows, bool batchStatistics)
         => batchStatistics && !ReferencePaths.Enabled && layer.Placement == BatchNormPlacement.BeforeActivation
-            && layer.Activation == Activation.Relu && !BatchNormWork.IsParallel(rows, layer.OutputSize, Threads);
+            && layer.Activation == Activation.Relu;
 
     /// <summary>Batch norm (batch statistics) → ReLU → dropout of one block in one pass over its rows; returns its output buffer.</summary>
     private float[] FusedBlock(LayerState layer, LayerBuffers b, int rows, ForwardMode mode, bool dropout)
@@ -103,6 +103,14 @@ internal sealed partial class TrainableNetwork
         var bn = layer.BatchNorm!;
         var bb = b.BatchNorm!;
         int c = layer.OutputSize;
+        if (BatchNormWork.IsParallel(rows, c, Threads))
+        {
+            FusedWork.Forward(bb.Output, bb.Xhat, b.Activation, b.Dropped, b.Mask, b.Z.AsSpan(0, rows * c), bb.Mean, bb.Variance, bb.Rstd,
+                Parameters.Value(bn.Gamma), Parameters.Value(bn.Beta), bn.RunningMean, bn.RunningVariance,
+                updateRunning: mode == ForwardMode.Train && rows >= 2, rows, c, Epsilon, Momentum, dropout ? _dropoutRng : null,
+                Spec.DropoutRate, Threads);
+            return dropout ? b.Dropped : b.Activation;
+        }
         double[] centre = ArrayPool<double>.Shared.Rent(c);
         try
         {

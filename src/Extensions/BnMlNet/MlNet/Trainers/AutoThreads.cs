@@ -8,7 +8,10 @@ namespace BnMlNet.MlNet.Trainers;
 /// one forward pass (times the ensemble's members). Measured with <c>bench threads</c> on the development suite and with
 /// <c>bench --dataset fashion-mnist</c> (docs/performance.md): every default-recipe table, at 0.4–11.6 M multiply-adds
 /// per step, trained slower on 2 threads than on 1; Fashion-MNIST's 784-256-256-10 at batch 128 (34 M) trained 1.5×
-/// faster. The thread count never changes the model: training is bit-identical whatever the count.
+/// faster. docs/performance/threads.md profiles the 2-thread step at the recipe's shapes: with the fused block split
+/// across threads too, the serial rest of a step bounds the ratio at 1.34–1.69× (free synchronization assumed), so the
+/// crossover stays here until a quiet re-run of <c>bench threads</c> shows 2 threads faster below it. The thread count
+/// never changes the model: training is bit-identical whatever the count.
 /// </summary>
 internal static class AutoThreads
 {
