@@ -42,6 +42,36 @@ public sealed class AutoBatchTests
     }
 
     [TestMethod]
+    [DataRow(3000L, 128, 1e-3)]       // a small table: the rate as given under either rule
+    [DataRow(11585L, 128, 1e-3)]      // the last row count of batch 128
+    [DataRow(11586L, 256, 2e-3)]      // the first of batch 256: ×2 (√ rule: ×1.41)
+    [DataRow(34522L, 512, 4e-3)]      // diamonds: ×4 (√ rule: ×2)
+    [DataRow(10_000_000L, 1024, 8e-3)]
+    public void LinearScalingMultipliesTheRateByTheBatchOver128(long rows, int batch, double expected)
+    {
+        var linear = new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f, LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.Linear };
+        var s = EngineSettings.Training(linear, seed: 1, rowsTrainedOn: rows);
+        Assert.AreEqual(batch, s.BatchSize);
+        Assert.AreEqual((float)expected, s.LearningRate, 1e-9f);
+        var root = EngineSettings.Training(new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f }, seed: 1, rowsTrainedOn: rows);
+        Assert.AreEqual((float)(1e-3 * Math.Sqrt(batch / 128.0)), root.LearningRate, 1e-9f, "the default rule: √(batch/128)");
+        if (batch == 128) Assert.AreEqual(root.LearningRate, s.LearningRate, "batch 128: the same rate bit for bit under both rules");
+        var explicitBatch = new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f, BatchSize = batch, LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.Linear };
+        Assert.AreEqual(1e-3f, EngineSettings.Training(explicitBatch, seed: 1, rowsTrainedOn: rows).LearningRate, "an explicit batch is never scaled");
+    }
+
+    [TestMethod]
+    [DataRow(-1)]
+    [DataRow(2)]
+    public void AnUndefinedScalingIsRejectedByName(int value)
+    {
+        var o = new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRateBatchScaling = (BnMlNet.LearningRateBatchScaling)value };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => EngineSettings.Training(o, seed: 1, rowsTrainedOn: 34522));
+        Assert.AreEqual(nameof(BnMlNet.BatchNormMlpOptionsBase.LearningRateBatchScaling), e.ParamName);
+        StringAssert.Contains(e.Message, "must be one of");
+    }
+
+    [TestMethod]
     [DataRow(43152L, false, 0.2f, 34522L)]
     [DataRow(43152L, true, 0.2f, 43152L)]
     [DataRow(43152L, false, 0f, 43152L)]

@@ -24,6 +24,8 @@ internal static class RecipeDefaults
 
     /// <summary>The batch size: null chooses it from the rows trained on (<see cref="AutoBatch"/>).</summary>
     public static readonly int? BatchSize = null;
+    /// <summary>How the automatic batch scales the learning rate.</summary>
+    public const LearningRateBatchScaling LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.SquareRoot;
 
     /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
     public const int EnsembleSize = 1;
