@@ -85,7 +85,8 @@ public abstract partial class BatchNormMlpOptionsBase
     /// With the automatic <see cref="BatchSize"/> (null): how <see cref="LearningRate"/> is scaled with the batch chosen,
     /// × √(batch/128) (<see cref="BnMlNet.LearningRateBatchScaling.SquareRoot"/>) or × batch/128
     /// (<see cref="BnMlNet.LearningRateBatchScaling.Linear"/>). A batch of 128 trains at <see cref="LearningRate"/> under
-    /// either rule; a batch given explicitly is never scaled. The evidence is in docs/tabular-recipe.md (round 8).
+    /// either rule; a batch given explicitly is never scaled. Default <see cref="BnMlNet.LearningRateBatchScaling.Linear"/>
+    /// (<see cref="BnMlNet.LearningRateBatchScaling.SquareRoot"/> before round 8); the evidence is in docs/tabular-recipe.md (round 8).
     /// </summary>
     public LearningRateBatchScaling LearningRateBatchScaling = RecipeDefaults.LearningRateBatchScaling;
 

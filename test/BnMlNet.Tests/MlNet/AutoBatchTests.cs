@@ -31,7 +31,7 @@ public sealed class AutoBatchTests
         Assert.IsNull(auto.BatchSize, "the default is automatic");
         var s = EngineSettings.Training(auto, seed: 1, rowsTrainedOn: 34522);
         Assert.AreEqual(512, s.BatchSize);
-        Assert.AreEqual(2e-3f, s.LearningRate, 1e-9f, "√(512/128) = 2");
+        Assert.AreEqual(4e-3f, s.LearningRate, 1e-9f, "linear (the default since round 8): 512/128 = 4");
         var small = EngineSettings.Training(auto, seed: 1, rowsTrainedOn: 3000);
         Assert.AreEqual(128, small.BatchSize);
         Assert.AreEqual(1e-3f, small.LearningRate, "128 rows: the learning rate as given, bit for bit");
@@ -53,8 +53,9 @@ public sealed class AutoBatchTests
         var s = EngineSettings.Training(linear, seed: 1, rowsTrainedOn: rows);
         Assert.AreEqual(batch, s.BatchSize);
         Assert.AreEqual((float)expected, s.LearningRate, 1e-9f);
-        var root = EngineSettings.Training(new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f }, seed: 1, rowsTrainedOn: rows);
-        Assert.AreEqual((float)(1e-3 * Math.Sqrt(batch / 128.0)), root.LearningRate, 1e-9f, "the default rule: √(batch/128)");
+        Assert.AreEqual(BnMlNet.LearningRateBatchScaling.Linear, new BnMlNet.BatchNormMlpRegressionTrainer.Options().LearningRateBatchScaling, "the default");
+        var root = EngineSettings.Training(new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f, LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.SquareRoot }, seed: 1, rowsTrainedOn: rows);
+        Assert.AreEqual((float)(1e-3 * Math.Sqrt(batch / 128.0)), root.LearningRate, 1e-9f, "the earlier rule: √(batch/128)");
         if (batch == 128) Assert.AreEqual(root.LearningRate, s.LearningRate, "batch 128: the same rate bit for bit under both rules");
         var explicitBatch = new BnMlNet.BatchNormMlpBinaryTrainer.Options { LearningRate = 1e-3f, BatchSize = batch, LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.Linear };
         Assert.AreEqual(1e-3f, EngineSettings.Training(explicitBatch, seed: 1, rowsTrainedOn: rows).LearningRate, "an explicit batch is never scaled");

@@ -5,8 +5,8 @@ namespace BnMlNet.MlNet.Trainers;
 /// <summary>
 /// The automatic batch size (<see cref="BatchNormMlpOptionsBase.BatchSize"/> = null): the power of two nearest to N/64
 /// for N rows trained on (about 64 optimizer steps per epoch), clamped to [<see cref="Smallest"/>, <see cref="Largest"/>],
-/// with the learning rate scaled by √(batch/128) (the square-root rule for Adam) or, with
-/// <see cref="LearningRateBatchScaling.Linear"/>, by batch/128. The evidence is in docs/tabular-recipe.md.
+/// with the learning rate scaled by batch/128 (<see cref="LearningRateBatchScaling.Linear"/>, the default) or by
+/// √(batch/128) (the square-root rule for Adam, the default before round 8). The evidence is in docs/tabular-recipe.md.
 /// </summary>
 internal static class AutoBatch
 {
@@ -30,7 +30,7 @@ internal static class AutoBatch
     /// <paramref name="learningRate"/>·batch/128 (<paramref name="scaling"/>); at batch 128 the rate itself.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scaling"/> is not a defined value.</exception>
-    public static float LearningRate(float learningRate, int batchSize, LearningRateBatchScaling scaling = LearningRateBatchScaling.SquareRoot)
+    public static float LearningRate(float learningRate, int batchSize, LearningRateBatchScaling scaling)
     {
         SettingRules.CheckDefined(scaling, nameof(BatchNormMlpOptionsBase.LearningRateBatchScaling));
         if (batchSize == Smallest) return learningRate;
