@@ -60,7 +60,7 @@ public abstract partial class BatchNormMlpOptionsBase
     /// Rows per mini-batch (at least 2). A last batch that would have fewer than 2 rows is merged into the one before it.
     /// Default null: chosen from N, the rows trained on (after the validation hold-out): the power of two nearest to
     /// N/64 (about 64 optimizer steps per epoch), clamped to [128, 1024], and the learning rate used is then
-    /// <see cref="LearningRate"/>·√(batch/128); the training log names both. 128 for N up to about 11,600 rows; 128 for
+    /// <see cref="LearningRate"/> scaled by <see cref="LearningRateBatchScaling"/>; the training log names both. 128 for N up to about 11,600 rows; 128 for
     /// every N before this rule. The evidence is in docs/tabular-recipe.md.
     /// </summary>
     public int? BatchSize = RecipeDefaults.BatchSize;
@@ -77,9 +77,18 @@ public abstract partial class BatchNormMlpOptionsBase
 
     /// <summary>
     /// The base learning rate. 0 is allowed: nothing is learned, but batch-norm statistics are still collected. With
-    /// the automatic <see cref="BatchSize"/> (null) it is scaled by √(batch/128).
+    /// the automatic <see cref="BatchSize"/> (null) it is scaled with the batch chosen (<see cref="LearningRateBatchScaling"/>).
     /// </summary>
     public float LearningRate = 1e-3f;
+
+    /// <summary>
+    /// With the automatic <see cref="BatchSize"/> (null): how <see cref="LearningRate"/> is scaled with the batch chosen,
+    /// × √(batch/128) (<see cref="BnMlNet.LearningRateBatchScaling.SquareRoot"/>) or × batch/128
+    /// (<see cref="BnMlNet.LearningRateBatchScaling.Linear"/>). A batch of 128 trains at <see cref="LearningRate"/> under
+    /// either rule; a batch given explicitly is never scaled. Default <see cref="BnMlNet.LearningRateBatchScaling.Linear"/>
+    /// (<see cref="BnMlNet.LearningRateBatchScaling.SquareRoot"/> before round 8); the evidence is in docs/tabular-recipe.md (round 8).
+    /// </summary>
+    public LearningRateBatchScaling LearningRateBatchScaling = RecipeDefaults.LearningRateBatchScaling;
 
     /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/> (0 turns it off). In [0, 1).</summary>
     public float Momentum = 0.9f;

@@ -81,7 +81,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         using var poll = new Timer(_ => { if (IsCanceled()) cancellation.Cancel(); }, null, 50, 50);
         ch.Info(MessageSensitivity.None,
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
-            $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs{(settings.StepBudget > 0 ? $" at most (step budget {settings.StepBudget})" : "")}, {settings.Schedule} lr, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? " (automatic: ≈ 64 steps per epoch, lr scaled by √(batch/128))" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
+            $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs{(settings.StepBudget > 0 ? $" at most (step budget {settings.StepBudget})" : "")}, {settings.Schedule} lr, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? $" (automatic: ≈ 64 steps per epoch, lr scaled by {(TrainerOptions.LearningRateBatchScaling == LearningRateBatchScaling.Linear ? "batch/128" : "√(batch/128)")})" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s){(TrainerOptions.NumberOfThreads is null ? " (automatic)" : "")}, seed {settings.Seed}.");
         int planned = settings.PlannedEpochs(AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction));
         var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,

@@ -156,7 +156,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.ThrowOnNonFiniteFeatures),
             nameof(BatchNormMlpOptionsBase.NumericScaling), nameof(BatchNormMlpOptionsBase.MissingValues),
             nameof(BatchNormMlpOptionsBase.NumericEmbedding), nameof(BatchNormMlpOptionsBase.CategoricalEmbedding),
-            nameof(BatchNormMlpOptionsBase.NonFiniteScoring),
+            nameof(BatchNormMlpOptionsBase.NonFiniteScoring), nameof(BatchNormMlpOptionsBase.LearningRateBatchScaling),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
             .Append(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing)).ToHashSet();   // the classification trainers' own numeric option
@@ -169,6 +169,7 @@ public sealed class OptionBoundaryTests
     [DataRow(nameof(BatchNormMlpOptionsBase.BatchNormPlacement))]
     [DataRow(nameof(BatchNormMlpOptionsBase.Optimizer))]
     [DataRow(nameof(BatchNormMlpOptionsBase.LearningRateSchedule))]
+    [DataRow(nameof(BatchNormMlpOptionsBase.LearningRateBatchScaling))]
     [DataRow(nameof(BatchNormMlpOptionsBase.RunningStatistics))]
     [DataRow(nameof(BatchNormMlpOptionsBase.NumericScaling))]
     [DataRow(nameof(BatchNormMlpOptionsBase.NumericEmbedding))]

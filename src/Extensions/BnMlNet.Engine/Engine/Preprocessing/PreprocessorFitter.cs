@@ -61,7 +61,7 @@ public static class PreprocessorFitter
             inv[j] = 1f;
             if (count == 0) continue;   // no finite value seen: everything maps to 0
             var values = column.AsSpan(0, count);
-            values.Sort();
+            OrderStatistics.Select(values, Ranks(count, robust), Kernels.ReferencePaths.Enabled);
             min[j] = values[0];
             max[j] = values[^1];
             fill[j] = Quantile(values, 0.5);
@@ -76,7 +76,20 @@ public static class PreprocessorFitter
         return new FeaturePreprocessor(fill, min, max, center, inv, indicators, smoothClip: robust);
     }
 
-    /// <summary>The q-quantile of sorted values, linearly interpolated (type 7, as NumPy's default).</summary>
+    /// <summary>The ranks <see cref="Fit"/> reads of <paramref name="count"/> sorted values: the ends and each quantile's two neighbours.</summary>
+    private static int[] Ranks(int count, bool robust)
+    {
+        var ranks = new List<int> { 0, count - 1 };
+        foreach (double q in robust ? [0.25, 0.5, 0.75] : (double[])[0.5])
+        {
+            int lo = (int)Math.Floor((count - 1) * q);
+            ranks.Add(lo);
+            ranks.Add(Math.Min(lo + 1, count - 1));
+        }
+        return [.. ranks];
+    }
+
+    /// <summary>The q-quantile of sorted values (only the ranks <see cref="Ranks"/> names need be in place), linearly interpolated (type 7, as NumPy's default).</summary>
     private static float Quantile(ReadOnlySpan<float> sorted, double q)
     {
         double h = (sorted.Length - 1) * q;

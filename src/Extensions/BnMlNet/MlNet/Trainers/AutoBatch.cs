@@ -1,9 +1,12 @@
+using BnMlNet.Engine;
+
 namespace BnMlNet.MlNet.Trainers;
 
 /// <summary>
 /// The automatic batch size (<see cref="BatchNormMlpOptionsBase.BatchSize"/> = null): the power of two nearest to N/64
 /// for N rows trained on (about 64 optimizer steps per epoch), clamped to [<see cref="Smallest"/>, <see cref="Largest"/>],
-/// with the learning rate scaled by √(batch/128) (the square-root rule for Adam). The evidence is in docs/tabular-recipe.md.
+/// with the learning rate scaled by batch/128 (<see cref="LearningRateBatchScaling.Linear"/>, the default) or by
+/// √(batch/128) (the square-root rule for Adam, the default before round 8). The evidence is in docs/tabular-recipe.md.
 /// </summary>
 internal static class AutoBatch
 {
@@ -22,9 +25,18 @@ internal static class AutoBatch
         return (int)Math.Clamp(Math.Pow(2, exponent), Smallest, Largest);
     }
 
-    /// <summary>The learning rate used with the automatic batch: <paramref name="learningRate"/>·√(batch/128).</summary>
-    public static float LearningRate(float learningRate, int batchSize) =>
-        batchSize == Smallest ? learningRate : (float)(learningRate * Math.Sqrt(batchSize / (double)Smallest));
+    /// <summary>
+    /// The learning rate used with the automatic batch: <paramref name="learningRate"/>·√(batch/128) or
+    /// <paramref name="learningRate"/>·batch/128 (<paramref name="scaling"/>); at batch 128 the rate itself.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scaling"/> is not a defined value.</exception>
+    public static float LearningRate(float learningRate, int batchSize, LearningRateBatchScaling scaling)
+    {
+        SettingRules.CheckDefined(scaling, nameof(BatchNormMlpOptionsBase.LearningRateBatchScaling));
+        if (batchSize == Smallest) return learningRate;
+        double ratio = batchSize / (double)Smallest;
+        return (float)(learningRate * (scaling == LearningRateBatchScaling.Linear ? ratio : Math.Sqrt(ratio)));
+    }
 
     /// <summary>
     /// The rows trained on: without a validation set, <paramref name="rows"/> less the hold-out's round(N·f) (for

@@ -30,7 +30,7 @@ internal static class EngineSettings
         if (o.BatchSize is null)
         {
             settings.BatchSize = AutoBatch.For(rowsTrainedOn);
-            settings.LearningRate = AutoBatch.LearningRate(o.LearningRate, settings.BatchSize);
+            settings.LearningRate = AutoBatch.LearningRate(o.LearningRate, settings.BatchSize, o.LearningRateBatchScaling);
         }
         if (o.NumberOfThreads is null && network is not null)
             settings.Threads = AutoThreads.For(network, settings.BatchSize, Environment.ProcessorCount);

@@ -36,6 +36,7 @@ internal static class OptionsValidator
         SettingRules.Epochs.Check(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
         SettingRules.CheckDefined(o.Optimizer, nameof(o.Optimizer));
         SettingRules.LearningRate.Check(o.LearningRate, nameof(o.LearningRate));
+        SettingRules.CheckDefined(o.LearningRateBatchScaling, nameof(o.LearningRateBatchScaling));
         SettingRules.Momentum.Check(o.Momentum, nameof(o.Momentum));
         SettingRules.CheckNesterov(o.Nesterov, o.Momentum, nameof(o.Nesterov), nameof(o.Momentum));
         SettingRules.WeightDecay.Check(o.WeightDecay, nameof(o.WeightDecay));

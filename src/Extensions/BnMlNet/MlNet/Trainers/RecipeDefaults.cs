@@ -24,6 +24,8 @@ internal static class RecipeDefaults
 
     /// <summary>The batch size: null chooses it from the rows trained on (<see cref="AutoBatch"/>).</summary>
     public static readonly int? BatchSize = null;
+    /// <summary>How the automatic batch scales the learning rate: linearly (round 8; √ before; a batch of 128 is unscaled either way).</summary>
+    public const LearningRateBatchScaling LearningRateBatchScaling = BnMlNet.LearningRateBatchScaling.Linear;
 
     /// <summary>Ensemble members: 1 (off) until the bench's evidence says otherwise.</summary>
     public const int EnsembleSize = 1;

@@ -88,6 +88,8 @@ public static class Ablations
             o.StepBudget = 3000;
         }),
         new("lr 2e-3", o => o.LearningRate = 2e-3f),
+        // issue 13 goal 1 (docs/performance/epochs.md, round 8): the rule before the linear one; batch-128 tables unchanged.
+        new("square-root lr scaling", o => o.LearningRateBatchScaling = LearningRateBatchScaling.SquareRoot),
         new("stable-decay budget 3000 lr 2e-3", o =>
         {
             o.LearningRateSchedule = LearningRateSchedule.StableDecay;
