@@ -56,6 +56,8 @@ public static class AdultBench
         }
         var fastTree = Measure("fasttree_", Adult.Featurize(ml).Append(ml.BinaryClassification.Trainers.FastTree()),
             ml, split.TrainSet, test, testRows, s, o);
+        AdultScoringProfile.Run(ml, "", mlp, test, o);
+        AdultScoringProfile.Run(ml, "fasttree_", fastTree, test, o);
         if (s.Rounds > 0) AdultInterleaved.Run(ml, mlp, fastTree, test, testRows, s.Rounds, o);
     }
 
