@@ -45,10 +45,10 @@ public abstract partial class BatchNormMlpOptionsBase
     /// members' mean: mean probability for classification, mean score in label units for regression; the validation
     /// loss, early stopping and the best epoch use that mean. The members are computed side by side in one wide network
     /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32],
-    /// or null (the default) for the automatic size: 5 members on a small table, i.e. when one member's training work
-    /// (rows trained on × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that
-    /// five members still train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). The
-    /// default was 1 before the evidence in docs/tabular-recipe.md ("Evidence for the defaults", round 8).
+    /// or null for the automatic size: 5 members on a small table, i.e. when one member's training work (rows trained on
+    /// × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that five members still
+    /// train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). Default 1; the evidence for
+    /// the automatic size (with <see cref="RefitOnAllRows"/> null) is in docs/tabular-recipe.md ("Evidence for the defaults", round 8).
     /// </summary>
     public int? EnsembleSize = RecipeDefaults.EnsembleSize;
 
@@ -62,9 +62,9 @@ public abstract partial class BatchNormMlpOptionsBase
     /// the refit), and that model is returned. The preprocessing, label standardization and batch-norm statistics are
     /// learned from all rows. The kept model's <c>TrainingHistory</c> is the refit's (E epochs, no validation figures).
     /// An explicit validation set (<c>Fit(train, validation)</c>) turns it off, and so does
-    /// <see cref="ValidationFraction"/> = 0. It adds the refit's E epochs to training. Null (the default) is automatic:
-    /// on for a small table, by the rule of the automatic <see cref="EnsembleSize"/> (at most 20 million rows trained
-    /// on × multiply-adds per row), off otherwise. It was off before the evidence in docs/tabular-recipe.md (round 8).
+    /// <see cref="ValidationFraction"/> = 0. It adds the refit's E epochs to training. Null is automatic: on for a small
+    /// table, by the rule of the automatic <see cref="EnsembleSize"/> (at most 20 million rows trained on ×
+    /// multiply-adds per row), off otherwise. Default false (evidence: docs/tabular-recipe.md, round 8).
     /// </summary>
     public bool? RefitOnAllRows = RecipeDefaults.RefitOnAllRows;
 

@@ -10,7 +10,7 @@ namespace BnMlNet.Tests.SmallTables;
 
 /// <summary>
 /// The small-table rule behind <see cref="BatchNormMlpOptionsBase.EnsembleSize"/> = null and
-/// <see cref="BatchNormMlpOptionsBase.RefitOnAllRows"/> = null (the defaults): <see cref="SmallTableRule.Members"/>
+/// <see cref="BatchNormMlpOptionsBase.RefitOnAllRows"/> = null (the automatic modes, candidate defaults of round 8): <see cref="SmallTableRule.Members"/>
 /// members and the refit up to <see cref="SmallTableRule.MaximumMemberWork"/> rows × multiply-adds per row, else 1 member
 /// and no refit (the single network, bit for bit); an explicit value always wins. With both on, the model goes through
 /// CrossValidate, permutation feature importance and a fresh-process round trip.
@@ -59,7 +59,7 @@ public sealed class SmallTableRuleTests
     }
 
     [TestMethod]
-    public void TheDefaultsFollowTheRowsTrainedOnAndAboveTheLimitAreTheSingleNetworkBitForBit()
+    public void TheAutomaticModesFollowTheRowsTrainedOnAndAboveTheLimitAreTheSingleNetworkBitForBit()
     {
         var ml = new MLContext(seed: 1);
         var probe = ml.Data.LoadFromEnumerable(SyntheticData.Rows(60, 2));
@@ -69,15 +69,15 @@ public sealed class SmallTableRuleTests
             o.NumberOfEpochs = 2;
             o.EarlyStoppingPatience = 0;
             o.Seed = 2;
-            Assert.IsNull(o.EnsembleSize, "default: automatic");
-            Assert.IsNull(o.RefitOnAllRows, "default: automatic");
+            o.EnsembleSize = null;      // both automatic (the candidate defaults of round 8)
+            o.RefitOnAllRows = null;
         }
         long perRow = 5 * 128 + 128 * 64 + 64;
         // 20 % held out: the rule sees 0.8·N rows (the ensemble and the refit alike).
         int small = (int)(SmallTableRule.MaximumMemberWork / perRow / 0.8) - 10, large = (int)(SmallTableRule.MaximumMemberWork / perRow / 0.8) + 20;
         var smallData = ml.Data.LoadFromEnumerable(SyntheticData.Rows(small, 1));
         var auto = RefitOnAllRowsTests.Pipeline(ml, SyntheticData.Task.Binary, Wide).Fit(smallData);
-        Assert.AreEqual(SmallTableRule.Members, RefitOnAllRowsTests.ModelOf(auto).EnsembleSize, "the defaults on a small table: 5 members");
+        Assert.AreEqual(SmallTableRule.Members, RefitOnAllRowsTests.ModelOf(auto).EnsembleSize, "automatic on a small table: 5 members");
         Assert.IsTrue(RefitOnAllRowsTests.ModelOf(auto).TrainingHistory.All(e => e.ValidationLoss is null), "and the refit on all rows");
 
         var largeData = ml.Data.LoadFromEnumerable(SyntheticData.Rows(large, 1));
@@ -98,7 +98,7 @@ public sealed class SmallTableRuleTests
         o.EarlyStoppingPatience = 3;
         o.Seed = 1;
         o.EnsembleSize = null;
-        o.RefitOnAllRows = true;
+        o.RefitOnAllRows = null;
     }
 
     [TestMethod]

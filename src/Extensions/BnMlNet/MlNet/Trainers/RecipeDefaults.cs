@@ -25,11 +25,14 @@ internal static class RecipeDefaults
     /// <summary>The batch size: null chooses it from the rows trained on (<see cref="AutoBatch"/>).</summary>
     public static readonly int? BatchSize = null;
 
-    /// <summary>Ensemble members: null, automatic (<see cref="SmallTableRule"/>: 5 on a small table, else 1); 1 before round 8.</summary>
-    public static readonly int? EnsembleSize = null;
+    /// <summary>
+    /// Ensemble members: 1 (off). Round 8's evidence favours null (automatic, <see cref="SmallTableRule"/>: 5 on a small
+    /// table, else 1); the switch waits for the existing tests that assume one network under the defaults (docs/tabular-recipe.md).
+    /// </summary>
+    public static readonly int? EnsembleSize = 1;
 
-    /// <summary>The refit on all rows after the hold-out chose the epochs: null, automatic (<see cref="SmallTableRule"/>: on a small table); off before round 8.</summary>
-    public static readonly bool? RefitOnAllRows = null;
+    /// <summary>The refit on all rows after the hold-out chose the epochs: off (null, automatic, is the candidate default of round 8).</summary>
+    public static readonly bool? RefitOnAllRows = false;
 
     /// <summary>The numerical embedding: off until the bench's evidence says otherwise (docs/tabular-recipe.md).</summary>
     public const NumericEmbedding NumericEmbedding = BnMlNet.NumericEmbedding.None;

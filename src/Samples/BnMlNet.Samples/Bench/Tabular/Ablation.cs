@@ -96,7 +96,7 @@ public static class Ablations
         }),
         // Small tables (issue 11; docs/tabular-recipe.md "Evidence for the defaults", round 8), each set explicitly, so they
         // mean the same whatever the defaults: the refit on all rows after the hold-out chose the epochs, a fixed ensemble,
-        // both (what the automatic defaults give a small table), and the defaults before round 8.
+        // both (what the automatic modes, EnsembleSize and RefitOnAllRows null, give a small table), and today's defaults.
         new("refit", o => Small(o, 1, true)),
         new("ensemble 5", o => Small(o, 5, false)),
         new("ensemble 5 + refit", o => Small(o, 5, true)),
