@@ -44,9 +44,29 @@ public abstract partial class BatchNormMlpOptionsBase
     /// initialization from <see cref="Seed"/>, and its own loss (the members' losses are summed). The prediction is the
     /// members' mean: mean probability for classification, mean score in label units for regression; the validation
     /// loss, early stopping and the best epoch use that mean. The members are computed side by side in one wide network
-    /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32].
+    /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32],
+    /// or null for the automatic size: 5 members on a small table, i.e. when one member's training work (rows trained on
+    /// × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that five members still
+    /// train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). Default 1; the evidence for
+    /// the automatic size (with <see cref="RefitOnAllRows"/> null) is in docs/tabular-recipe.md ("Evidence for the defaults", round 9).
     /// </summary>
-    public int EnsembleSize = RecipeDefaults.EnsembleSize;
+    public int? EnsembleSize = RecipeDefaults.EnsembleSize;
+
+    /// <summary>
+    /// Refit on all training rows after early stopping. When <c>Fit</c> gets no validation set and
+    /// <see cref="ValidationFraction"/> holds rows out, the held-out rows only choose the number of epochs E (the
+    /// epoch of the model early stopping keeps, or the last epoch run); the model is then trained again from the same
+    /// <see cref="Seed"/> on every training row, hold-out included, for exactly E epochs (the same epoch count, so
+    /// about 1/(1 − <see cref="ValidationFraction"/>) times the optimizer steps), with the first fit's batch size,
+    /// learning rate and schedule kind (a decaying schedule spans the E epochs; <see cref="StepBudget"/> does not cut
+    /// the refit), and that model is returned. The preprocessing, label standardization and batch-norm statistics are
+    /// learned from all rows. The kept model's <c>TrainingHistory</c> is the refit's (E epochs, no validation figures).
+    /// An explicit validation set (<c>Fit(train, validation)</c>) turns it off, and so does
+    /// <see cref="ValidationFraction"/> = 0. It adds the refit's E epochs to training. Null is automatic: on for a small
+    /// table, by the rule of the automatic <see cref="EnsembleSize"/> (at most 20 million rows trained on ×
+    /// multiply-adds per row), off otherwise. Default false (evidence: docs/tabular-recipe.md, round 9).
+    /// </summary>
+    public bool? RefitOnAllRows = RecipeDefaults.RefitOnAllRows;
 
     /// <summary>
     /// A learned per-feature embedding of the numeric inputs before the first hidden layer.

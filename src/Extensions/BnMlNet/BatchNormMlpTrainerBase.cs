@@ -70,10 +70,10 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
 
         var blocks = TrainerOptions.CategoricalEmbedding == CategoricalEmbedding.None ? null
             : MlNet.Data.CategoricalSlotRanges.Read(context.TrainingSet.Data.Schema[FeatureColumn.Name], train.Dataset.FeatureCount);
-        var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs, blocks);
+        long rowsTrainedOn = AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction);
+        var spec = EngineSettings.Network(TrainerOptions, train.Dataset.FeatureCount, outputs, blocks, rowsTrainedOn);
         if (blocks is not null) RecipeLog.DescribeCategorical(ch, blocks, TrainerOptions.CategoricalEmbeddingMinimumLevels, TrainerOptions.CategoricalEmbeddingDimension, FeatureColumn.Name);
-        var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next(),
-            AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction), spec);
+        var settings = EngineSettings.Training(TrainerOptions, TrainerOptions.Seed ?? Host.Rand.Next(), rowsTrainedOn, spec);
         var loss = RecipeSettings.Loss(TrainerOptions, Task);
         var trainer = new NetworkTrainer(spec, loss, settings);
 
@@ -81,23 +81,38 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         using var poll = new Timer(_ => { if (IsCanceled()) cancellation.Cancel(); }, null, 50, 50);
         ch.Info(MessageSensitivity.None,
             $"BatchNormMlp: {train.Dataset.RowCount} rows × {train.Dataset.FeatureCount} features, layers " +
-            $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members" : "")}, {settings.Epochs} epochs{(settings.StepBudget > 0 ? $" at most (step budget {settings.StepBudget})" : "")}, {settings.Schedule} lr, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? $" (automatic: ≈ 64 steps per epoch, lr scaled by {(TrainerOptions.LearningRateBatchScaling == LearningRateBatchScaling.Linear ? "batch/128" : "√(batch/128)")})" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
+            $"{string.Join("-", spec.HiddenSizes)}{(spec.EnsembleSize > 1 ? $" × {spec.EnsembleSize} members{(TrainerOptions.EnsembleSize is null ? " (automatic)" : "")}" : "")}, {settings.Epochs} epochs{(settings.StepBudget > 0 ? $" at most (step budget {settings.StepBudget})" : "")}, {settings.Schedule} lr, batch {settings.BatchSize}{(TrainerOptions.BatchSize is null ? $" (automatic: ≈ 64 steps per epoch, lr scaled by {(TrainerOptions.LearningRateBatchScaling == LearningRateBatchScaling.Linear ? "batch/128" : "√(batch/128)")})" : "")}, {settings.Optimizer} lr {settings.LearningRate}, " +
             $"{settings.Threads} thread(s){(TrainerOptions.NumberOfThreads is null ? " (automatic)" : "")}, seed {settings.Seed}.");
         int planned = settings.PlannedEpochs(AutoBatch.RowsTrainedOn(train.Dataset.RowCount, valid is not null, TrainerOptions.ValidationFraction));
         var result = RecipeErrors.Named(LabelColumn.Name, () => trainer.Train(train.Dataset, valid?.Dataset,
             report => ch.Info(MessageSensitivity.None, EpochLine(report, planned)), cancellation.Token));
         RecipeLog.Describe(ch, result, settings);
+        if (RefitOnAllRows.Applies(TrainerOptions, SmallTableRule.IsSmall(spec, rowsTrainedOn), valid is not null, result))
+        {
+            int epochs = result.BestEpoch;
+            var refitSettings = RefitOnAllRows.Settings(settings, TrainerOptions, epochs, rowsTrainedOn, spec);
+            var refit = new NetworkTrainer(spec, loss, refitSettings);
+            // The first fit rearranged (and may have preprocessed) the rows it owned in place: read them again.
+            train = null!;
+            var all = Read(context.TrainingSet.Data, ch, "training", warn: false).Dataset;
+            ch.Info(MessageSensitivity.None,
+                $"BatchNormMlp: the hold-out chose {epochs} epoch(s); refitting on all {all.RowCount} training rows for {epochs} epoch(s) " +
+                $"({nameof(BatchNormMlpOptionsBase.RefitOnAllRows)}{(TrainerOptions.RefitOnAllRows is null ? ", automatic: a small table" : "")}).");
+            result = RecipeErrors.Named(LabelColumn.Name, () => refit.Train(all, null,
+                report => ch.Info(MessageSensitivity.None, "Refit " + EpochLine(report, epochs)), cancellation.Token));
+        }
         ch.Info(MessageSensitivity.None, $"BatchNormMlp: training done; the model of epoch {result.BestEpoch} is kept.");
         return new BatchNormMlpModelParameters(Host, Task, result.Network, result.History, result.Preprocessor, loss == LossKind.Poisson,
             featureColumn: FeatureColumn.Name, nonFiniteScoring: TrainerOptions.NonFiniteScoring);
     }
 
-    private ReadResult Read(IDataView data, IChannel ch, string which)
+    private ReadResult Read(IDataView data, IChannel ch, string which, bool warn = true)
     {
         var spec = new RowSpec(data, FeatureColumn.Name, LabelColumn.Name, WeightColumn.IsValid ? WeightColumn.Name : null, Task,
             RecipeSettings.ThrowsOnNonFinite(TrainerOptions), () => IsCanceled() || TrainerOptions.CancellationToken.IsCancellationRequested,
             RecipeSettings.KeepsNonFinite(TrainerOptions), CheckMagnitude: TrainerOptions.NumericScaling == NumericScaling.None);
         var result = TrainingDataReader.Read(spec, TrainerOptions.MaximumCacheMegabytes * (1L << 20));
+        if (!warn) return result;
         if (result.Dataset is StreamingBatchSource s)
             ch.Info(MessageSensitivity.None,
                 $"BatchNormMlp: the {which} data ({s.RowCount} rows × {s.FeatureCount} features) exceeds {nameof(BatchNormMlpOptionsBase.MaximumCacheMegabytes)} = " +

@@ -13,6 +13,8 @@ public static class RecipeOff
         options.AdamBeta2 = 0.999f;
         options.NumericScaling = NumericScaling.None;
         options.MissingValues = MissingValueHandling.Skip;
+        options.RefitOnAllRows = false;
+        options.EnsembleSize ??= 1;           // not the automatic ensemble size; an explicit size stays
         if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;
     }
 }

@@ -5,12 +5,22 @@ namespace BnMlNet.MlNet.Trainers;
 /// <summary>Translates the ML.NET-facing options into the engine's network description and training settings.</summary>
 internal static class EngineSettings
 {
-    /// <summary>The network; <paramref name="categoricalBlocks"/> are the feature column's one-hot blocks (read only when the categorical embedding is on).</summary>
-    public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize, IReadOnlyList<CategoricalBlock>? categoricalBlocks = null) => new(
+    /// <summary>
+    /// The network; <paramref name="categoricalBlocks"/> are the feature column's one-hot blocks (read only when the
+    /// categorical embedding is on); <paramref name="rowsTrainedOn"/> decides the automatic ensemble size
+    /// (<see cref="BatchNormMlpOptionsBase.EnsembleSize"/> = null, <see cref="SmallTableRule"/>; 0 rows: 1 member).
+    /// </summary>
+    public static NetworkSpec Network(BatchNormMlpOptionsBase o, int inputSize, int outputSize, IReadOnlyList<CategoricalBlock>? categoricalBlocks = null,
+        long rowsTrainedOn = 0)
+    {
+        var spec = Member(o, inputSize, outputSize, categoricalBlocks);
+        return spec with { EnsembleSize = o.EnsembleSize ?? SmallTableRule.EnsembleSize(spec, rowsTrainedOn, o.NumericEmbedding) };
+    }
+
+    private static NetworkSpec Member(BatchNormMlpOptionsBase o, int inputSize, int outputSize, IReadOnlyList<CategoricalBlock>? categoricalBlocks) => new(
         inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
         o.LeakyReluSlope, o.DropoutRate)
     {
-        EnsembleSize = o.EnsembleSize,
         BatchNormLayers = o.BatchNormLayers?.ToArray(),
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
         // Always given (as the numerical embedding's), so the engine checks every value; with Kind None it embeds nothing.

@@ -30,7 +30,7 @@ internal static class OptionsValidator
         SettingRules.CheckBatchNormLayers(o.BatchNormLayers, o.HiddenLayerSizes.Length, o.BatchNormPlacement == BatchNormPlacement.None,
             nameof(o.BatchNormLayers), nameof(o.BatchNormPlacement));
         SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
-        SettingRules.EnsembleSize.Check(o.EnsembleSize, nameof(o.EnsembleSize));
+        if (o.EnsembleSize is int members) SettingRules.EnsembleSize.Check(members, nameof(o.EnsembleSize));
 
         if (o.BatchSize is int batch) SettingRules.BatchSize.Check(batch, nameof(o.BatchSize));
         SettingRules.Epochs.Check(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
