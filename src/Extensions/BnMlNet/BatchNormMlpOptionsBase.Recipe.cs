@@ -47,7 +47,7 @@ public abstract partial class BatchNormMlpOptionsBase
     /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32],
     /// or null for the automatic size: 5 members on a small table, i.e. when one member's training work (rows trained on
     /// × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that five members still
-    /// train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). Default 1; the evidence for
+    /// train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). Default null (automatic; 1 before round 9); the evidence for
     /// the automatic size (with <see cref="RefitOnAllRows"/> null) is in docs/tabular-recipe.md ("Evidence for the defaults", round 9).
     /// </summary>
     public int? EnsembleSize = RecipeDefaults.EnsembleSize;
@@ -64,7 +64,8 @@ public abstract partial class BatchNormMlpOptionsBase
     /// An explicit validation set (<c>Fit(train, validation)</c>) turns it off, and so does
     /// <see cref="ValidationFraction"/> = 0. It adds the refit's E epochs to training. Null is automatic: on for a small
     /// table, by the rule of the automatic <see cref="EnsembleSize"/> (at most 20 million rows trained on ×
-    /// multiply-adds per row), off otherwise. Default false (evidence: docs/tabular-recipe.md, round 9).
+    /// multiply-adds per row), off otherwise; true or false force it. Default null (automatic; false before round 9; evidence:
+    /// docs/tabular-recipe.md, round 9).
     /// </summary>
     public bool? RefitOnAllRows = RecipeDefaults.RefitOnAllRows;
 

@@ -85,7 +85,7 @@ public sealed class CategoricalEmbeddingScoringTests
             .Append(ml.Transforms.Concatenate("Features", "ColorEncoded", nameof(OnnxRow.X1), nameof(OnnxRow.X2), nameof(OnnxRow.X3)));
         T Set<T>(T o) where T : BatchNormMlpOptionsBase
         {
-            o.HiddenLayerSizes = [6, 5]; o.NumberOfEpochs = 3; o.BatchSize = 32; o.LearningRate = 0.01f; o.Seed = 5; o.NumberOfThreads = 1;
+            o.EnsembleSize = 1; o.HiddenLayerSizes = [6, 5]; o.NumberOfEpochs = 3; o.BatchSize = 32; o.LearningRate = 0.01f; o.Seed = 5; o.NumberOfThreads = 1;
             o.InputBatchNorm = true; o.LeakyReluSlope = 0.05f; o.EmbeddingFrequencies = 5; o.EmbeddingDimension = 3;
             o.CategoricalEmbedding = CategoricalEmbedding.Learned; o.CategoricalEmbeddingDimension = 2; o.CategoricalEmbeddingMinimumLevels = minimumLevels;
             return o;

@@ -54,16 +54,16 @@ public static class SyntheticData
             case Task.Binary:
                 return ml.Transforms.CopyColumns("Label", nameof(RawRow.IsPositive)).Append(features)
                     .Append(ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
-                    { HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }));
+                    { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }));
             case Task.Multiclass:
                 return ml.Transforms.Conversion.MapValueToKey("Label", nameof(RawRow.Class)).Append(features)
                     .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(new BatchNormMlpMulticlassTrainer.Options
-                    { HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }))
+                    { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }))
                     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
             default:
                 return ml.Transforms.CopyColumns("Label", nameof(RawRow.Target)).Append(features)
                     .Append(ml.Regression.Trainers.BatchNormMlp(new BatchNormMlpRegressionTrainer.Options
-                    { HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }));
+                    { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [16, 8], NumberOfEpochs = epochs, BatchSize = 32, Seed = 3, NumberOfThreads = 1, InputBatchNorm = inputBatchNorm }));
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class DamagedModelTests
     {
         var data = Ml.Data.LoadFromEnumerable(ReliabilityData.Rows(200, seed: 21));
         var model = Ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
-        { HiddenLayerSizes = [4], NumberOfEpochs = 2, BatchSize = 32, Seed = 1, NumberOfThreads = 1 }).Fit(data);
+        { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [4], NumberOfEpochs = 2, BatchSize = 32, Seed = 1, NumberOfThreads = 1 }).Fit(data);
         _zip = ModelZip.Save(Ml, model, data.Schema);
         (_entryName, _entry) = ModelZip.FindOurEntry(_zip);
         _probe = Ml.Data.LoadFromEnumerable(ReliabilityData.Rows(16, seed: 22));

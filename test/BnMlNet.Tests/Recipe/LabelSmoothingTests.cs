@@ -95,7 +95,7 @@ public sealed class LabelSmoothingTests
 
     private static ITransformer TrainBinary(MLContext ml, IDataView data, float eps) =>
         ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options
-        { HiddenLayerSizes = [8], NumberOfEpochs = 40, BatchSize = 32, LearningRate = 0.02f, Seed = 1, NumberOfThreads = 1, LabelSmoothing = eps }).Fit(data);
+        { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [8], NumberOfEpochs = 40, BatchSize = 32, LearningRate = 0.02f, Seed = 1, NumberOfThreads = 1, LabelSmoothing = eps }).Fit(data);
 
     [TestMethod]
     public void SmoothingKeepsTheProbabilitiesAwayFromZeroAndOneAndKeepsTheFormat()
@@ -130,7 +130,7 @@ public sealed class LabelSmoothingTests
         float Max(float eps)
         {
             var model = ml.MulticlassClassification.Trainers.BatchNormMlp(new BatchNormMlpMulticlassTrainer.Options
-            { LabelColumnName = "Key", HiddenLayerSizes = [8], NumberOfEpochs = 40, BatchSize = 32, LearningRate = 0.02f, Seed = 1, NumberOfThreads = 1, LabelSmoothing = eps }).Fit(data);
+            { LabelColumnName = "Key", EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [8], NumberOfEpochs = 40, BatchSize = 32, LearningRate = 0.02f, Seed = 1, NumberOfThreads = 1, LabelSmoothing = eps }).Fit(data);
             return model.Transform(data).GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().Max()).Average();
         }
         float plain = Max(0f), smoothed = Max(0.4f);

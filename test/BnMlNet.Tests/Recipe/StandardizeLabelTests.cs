@@ -20,7 +20,7 @@ public sealed class StandardizeLabelTests
 
     private static BatchNormMlpRegressionTrainer.Options Options(bool standardize) => new()
     {
-        HiddenLayerSizes = [16, 8], BatchSize = 32, Seed = 3, NumberOfThreads = 1, ValidationFraction = 0, StandardizeLabel = standardize,
+        EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [16, 8], BatchSize = 32, Seed = 3, NumberOfThreads = 1, ValidationFraction = 0, StandardizeLabel = standardize,
         NumberOfEpochs = 20, EarlyStoppingPatience = 0, DropoutRate = 0,
     };
 
@@ -100,7 +100,7 @@ public sealed class StandardizeLabelTests
             .Append(ml.Transforms.Categorical.OneHotEncoding("ColorEncoded", nameof(OnnxRow.Color)))
             .Append(ml.Transforms.Concatenate("Features", "ColorEncoded", nameof(OnnxRow.X1), nameof(OnnxRow.X2), nameof(OnnxRow.X3)))
             .Append(ml.Regression.Trainers.BatchNormMlp(new BatchNormMlpRegressionTrainer.Options
-            { HiddenLayerSizes = [6, 5], NumberOfEpochs = 4, BatchSize = 32, Seed = 5, NumberOfThreads = 1, LearningRate = 0.01f }));
+            { EnsembleSize = 1, RefitOnAllRows = false, HiddenLayerSizes = [6, 5], NumberOfEpochs = 4, BatchSize = 32, Seed = 5, NumberOfThreads = 1, LearningRate = 0.01f }));
         var model = pipeline.Fit(train);
         var scores = model.Transform(test).GetColumn<float>("Score").ToArray();
         Assert.IsGreaterThan(200f, scores.Average(), "the scores are in the label's units (around 300)");

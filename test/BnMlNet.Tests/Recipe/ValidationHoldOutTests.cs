@@ -138,7 +138,7 @@ public sealed class ValidationHoldOutTests
         var prep = ml.Transforms.CopyColumns("Label", nameof(RawRow.IsPositive)).Append(SyntheticData.Featurize(ml)).Fit(train);
         float[] Scores()
         {
-            var o = new BatchNormMlpBinaryTrainer.Options { ValidationFraction = 0.2f, MaximumCacheMegabytes = 0, HiddenLayerSizes = [8], NumberOfEpochs = 6, Seed = 1, NumberOfThreads = 1, EarlyStoppingPatience = 3 };
+            var o = new BatchNormMlpBinaryTrainer.Options { EnsembleSize = 1, RefitOnAllRows = false, ValidationFraction = 0.2f, MaximumCacheMegabytes = 0, HiddenLayerSizes = [8], NumberOfEpochs = 6, Seed = 1, NumberOfThreads = 1, EarlyStoppingPatience = 3 };
             var m = ml.BinaryClassification.Trainers.BatchNormMlp(o).Fit(prep.Transform(train));
             Assert.IsTrue(m.Model.TrainingHistory.All(r => r.ValidationLoss is double v && double.IsFinite(v)), "each epoch is validated on the held-out rows");
             return m.Transform(prep.Transform(train)).GetColumn<float>("Score").ToArray();

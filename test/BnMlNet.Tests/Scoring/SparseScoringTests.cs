@@ -114,7 +114,7 @@ public sealed class SparseScoringTests
     private static ITransformer TrainDefaultRecipe(MLContext ml, IDataView train) =>
         ml.Transforms.Categorical.OneHotEncoding([new InputOutputColumnPair("Job"), new InputOutputColumnPair("City")])
             .Append(ml.Transforms.Concatenate("Features", "Age", "Hours", "Job", "City"))
-            .Append(ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options { NumberOfEpochs = 4, Seed = 3, NumberOfThreads = 1 }))
+            .Append(ml.BinaryClassification.Trainers.BatchNormMlp(new BatchNormMlpBinaryTrainer.Options { EnsembleSize = 1, RefitOnAllRows = false, NumberOfEpochs = 4, Seed = 3, NumberOfThreads = 1 }))
             .Fit(train);
 
     private static BatchNormMlpModelParameters ModelOf(ITransformer model) =>

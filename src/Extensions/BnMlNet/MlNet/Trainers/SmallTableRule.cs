@@ -4,7 +4,7 @@ namespace BnMlNet.MlNet.Trainers;
 
 /// <summary>
 /// The small-table rule behind the automatic <see cref="BatchNormMlpOptionsBase.EnsembleSize"/> and
-/// <see cref="BatchNormMlpOptionsBase.RefitOnAllRows"/> (both when null; the defaults are 1 and false): a table is small when one member's
+/// <see cref="BatchNormMlpOptionsBase.RefitOnAllRows"/> (both when null, the defaults since round 9; 1 and false before): a table is small when one member's
 /// training work, N rows trained on × the dense multiply-adds of one member's forward pass per row, is at most
 /// <see cref="MaximumMemberWork"/>. A small table gets <see cref="Members"/> members (1 with the numerical embedding,
 /// which does not combine with an ensemble) and the refit on all rows; any other table 1 member and no refit, exactly
