@@ -79,7 +79,8 @@ public static class AdultScoringBreakdown
         o.Put("row_scoring_transform_us", Micros(() => AdultBench.Consume(scorer.Transform(cached)), n), "F3");
     }
 
-    private static List<VBuffer<float>> ReadFeatures(IDataView featurized)
+    /// <summary>Copies of every row's <c>Features</c> vector of <paramref name="featurized"/> (shared by the scoring profiles).</summary>
+    internal static List<VBuffer<float>> ReadFeatures(IDataView featurized)
     {
         var column = featurized.Schema["Features"];
         using var cursor = featurized.GetRowCursor([column]);

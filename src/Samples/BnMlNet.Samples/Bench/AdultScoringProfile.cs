@@ -29,7 +29,7 @@ public static class AdultScoringProfile
         var scorer = ((IEnumerable<ITransformer>)pipeline).Last();
         object? parameters = scorer is ISingleFeaturePredictionTransformer<object> t ? t.Model : null;
         var featurized = featurizer.Transform(test);
-        var rows = ReadFeatures(featurized);
+        var rows = AdultScoringBreakdown.ReadFeatures(featurized);
         int n = rows.Count;
 
         var slice = ml.Data.TakeRows(test, 512);
@@ -116,22 +116,5 @@ public static class AdultScoringProfile
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         VBuffer<float> v = default;
         while (cursor.MoveNext()) getter(ref v);
-    }
-
-    private static List<VBuffer<float>> ReadFeatures(IDataView featurized)
-    {
-        var column = featurized.Schema["Features"];
-        using var cursor = featurized.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        var rows = new List<VBuffer<float>>();
-        VBuffer<float> v = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref v);
-            VBuffer<float> copy = default;
-            v.CopyTo(ref copy);
-            rows.Add(copy);
-        }
-        return rows;
     }
 }

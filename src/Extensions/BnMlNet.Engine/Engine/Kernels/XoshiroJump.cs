@@ -19,6 +19,19 @@ internal static class XoshiroJump
     /// <summary>Jump lengths kept (8 KiB each); a training run uses a few per layer shape.</summary>
     private const int MaxCached = 256;
 
+    /// <summary>The state with only bit <paramref name="j"/> (of the 256, s0's bits first) set: column j of the identity.</summary>
+    private static (ulong S0, ulong S1, ulong S2, ulong S3) UnitState(int j)
+    {
+        ulong bit = 1UL << (j % 64);
+        return (j / 64) switch
+        {
+            0 => (bit, 0, 0, 0),
+            1 => (0, bit, 0, 0),
+            2 => (0, 0, bit, 0),
+            _ => (0, 0, 0, bit),
+        };
+    }
+
     /// <summary>T^(2^k) for k = 0, 1, …, as 256 columns of four words (column j = the image of state bit j).</summary>
     private static readonly List<ulong[]> Powers = [];
     private static readonly object PowersLock = new();
@@ -78,14 +91,7 @@ internal static class XoshiroJump
         var result = new ulong[Bits * 4];
         for (int j = 0; j < Bits; j++)
         {
-            ulong s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            switch (j / 64)
-            {
-                case 0: s0 = 1UL << (j % 64); break;
-                case 1: s1 = 1UL << (j % 64); break;
-                case 2: s2 = 1UL << (j % 64); break;
-                default: s3 = 1UL << (j % 64); break;
-            }
+            var (s0, s1, s2, s3) = UnitState(j);
             for (int k = 0; k <= highest; k++)
                 if (((steps >> k) & 1) != 0) Apply(powers[k], ref s0, ref s1, ref s2, ref s3);
             int o = j * 4;
@@ -104,14 +110,7 @@ internal static class XoshiroJump
                 var t = new ulong[Bits * 4];
                 for (int j = 0; j < Bits; j++)
                 {
-                    ulong s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                    switch (j / 64)
-                    {
-                        case 0: s0 = 1UL << (j % 64); break;
-                        case 1: s1 = 1UL << (j % 64); break;
-                        case 2: s2 = 1UL << (j % 64); break;
-                        default: s3 = 1UL << (j % 64); break;
-                    }
+                    var (s0, s1, s2, s3) = UnitState(j);
                     Step(ref s0, ref s1, ref s2, ref s3);
                     int o = j * 4;
                     (t[o], t[o + 1], t[o + 2], t[o + 3]) = (s0, s1, s2, s3);
