@@ -3,10 +3,10 @@ using Spectre.Console.Cli;
 
 namespace BnMlNet.Samples.Bench;
 
-/// <summary>The <c>bench</c> branch: <c>bench</c> itself (throughput, scoring, memory), <c>bench tabular</c> and <c>bench threads</c>.</summary>
+/// <summary>The <c>bench</c> branch: <c>bench</c> itself (throughput, scoring, memory), <c>bench tabular</c>, <c>bench ablation-summary</c> and <c>bench threads</c>.</summary>
 public static class BenchCommands
 {
-    /// <summary>Registers <c>bench</c> (the branch's default command) and its subcommands <c>tabular</c> and <c>threads</c>.</summary>
+    /// <summary>Registers <c>bench</c> (the branch's default command) and its subcommands <c>tabular</c>, <c>ablation-summary</c> and <c>threads</c>.</summary>
     public static void Configure(IConfigurator<CommandSettings> bench)
     {
         ArgumentNullException.ThrowIfNull(bench);
@@ -21,6 +21,9 @@ public static class BenchCommands
             .WithDescription("The BN-MLP on its defaults against LightGbm, FastTree and SDCA on real tables: report.md with a plot (docs/tabular).")
             .WithExample("bench", "tabular", "--quick", "--out", "output/tabular")
             .WithExample("bench", "tabular", "--datasets", "arrests,chile_vote", "--ablate");
+        bench.AddCommand<AblationSummaryCommand>("ablation-summary")
+            .WithDescription("Several seeds of 'bench tabular --ablate' summarized per ablation and per dataset: ablation-summary.md with a plot (docs/tabular/ablation.md).")
+            .WithExample("bench", "ablation-summary", "--runs", "out/seed42,out/seed1", "--out", "out");
         bench.AddCommand<ThreadScalingCommand>("threads")
             .WithDescription("The default recipe's training speed-up from 1 thread to --threads on real tables, interleaved rounds, bit-identity checked.")
             .WithExample("bench", "threads", "--rounds", "3", "--threads", "2");

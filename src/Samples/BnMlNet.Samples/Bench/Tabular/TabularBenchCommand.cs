@@ -55,8 +55,10 @@ public sealed class TabularBenchCommand(IAnsiConsole console, Invocation invocat
 
         string folder = Path.GetFullPath(settings.Out ?? Path.Combine("output", "tabular-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         string reportPath = Path.Combine(folder, TabularReport.FileName), plotPath = Path.Combine(folder, TabularPlot.FileName);
+        string csvPath = Path.Combine(folder, TabularResultsCsv.FileName);
         SafeFileWriter.EnsureWritable(reportPath, settings.Force);
         SafeFileWriter.EnsureWritable(plotPath, settings.Force);
+        SafeFileWriter.EnsureWritable(csvPath, settings.Force);
 
         var ablations = Ablations.Select(settings.Ablate, settings.Ablations);
         var options = new TabularRunOptions(settings.Seed, settings.Threads, settings.Quick, ablations);
@@ -80,6 +82,7 @@ public sealed class TabularBenchCommand(IAnsiConsole console, Invocation invocat
         Directory.CreateDirectory(folder);
         SafeFileWriter.WriteBytes(plotPath, TabularPlot.Render(results), settings.Force);
         SafeFileWriter.WriteText(reportPath, TabularReport.Build(context, results), settings.Force);
+        SafeFileWriter.WriteText(csvPath, TabularResultsCsv.Write(settings.Seed, results), settings.Force);
         console.WriteLine($"Report: {reportPath}");
         return ExitCodes.Success;
     }
