@@ -138,6 +138,10 @@ internal static class Variants
         ["cos"] = o => o.LearningRateSchedule = LearningRateSchedule.Cosine,
         ["b512cos"] = o => { Batch(o, 512, true); o.LearningRateSchedule = LearningRateSchedule.Cosine; },
         ["e50"] = o => o.NumberOfEpochs = 50,
+        // The cost of one epoch at the automatic batch and at 1024 (the linear rule's 8e-3): 20 epochs, no early stopping
+        // (docs/performance/steps.md).
+        ["e20"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; },
+        ["e20b1024"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.BatchSize = 1024; o.LearningRate = 8e-3f; },
     };
 
     /// <summary>Batch size b with the learning rate scaled by √(b/128) when asked.</summary>

@@ -119,6 +119,21 @@ public static class Ablations
         new("ensemble 5", o => Small(o, 5, false)),
         new("ensemble 5 + refit", o => Small(o, 5, true)),
         new("1 member without refit", o => Small(o, 1, false)),
+        // Issue 13 goal 1, fewer steps on the large tables (docs/performance/steps.md): a higher base rate (with the automatic
+        // batch's linear rule: 3e-3 × batch/128), a shorter patience, both, and a fixed batch of 1024 at the linear rule's rate
+        // (on the 512-batch tables, mpls and the diamonds, twice the automatic batch at twice its rate).
+        new("lr 3e-3", o => o.LearningRate = 3e-3f),
+        new("patience 8", o => o.EarlyStoppingPatience = 8),
+        new("lr 2e-3 patience 8", o =>
+        {
+            o.LearningRate = 2e-3f;
+            o.EarlyStoppingPatience = 8;
+        }),
+        new("batch 1024", o =>
+        {
+            o.BatchSize = 1024;
+            o.LearningRate = 8e-3f;
+        }),
     ];
 
     private static void Small(BatchNormMlpOptionsBase o, int members, bool refit)
