@@ -11,11 +11,14 @@ using Microsoft.ML;
 // Round 6 (the numerical embedding) also prints the seconds per epoch (the epoch log's own clock, so the hold-out's
 // evaluation is included): with REPEATS > 1 the configurations run interleaved REPEATS times and the median is shown
 // (the metric must come out the same each time: training is deterministic).
+// Round 7 (branch embedfast: the embedding's cost) is round 6's two configurations at a fixed 4 epochs (no early stop),
+// one member and no refit (so the small-table rule does not change the network between them), with a last column:
+// the ratio of the medians, seconds per epoch with the embedding / without.
 int repeats = 1;
-if (args.Length is not (3 or 4) || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int round) || round is < 1 or > 6
+if (args.Length is not (3 or 4) || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int round) || round is < 1 or > 7
     || !Directory.Exists(args[1]) || (args.Length == 4 && (!int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out repeats) || repeats < 1)))
 {
-    Console.Error.WriteLine("Usage: RecipeEvidence ROUND(1-6) DIRECTORY DATASET[,DATASET...] [REPEATS]   (DIRECTORY: the development suite, with manifest.tsv)");
+    Console.Error.WriteLine("Usage: RecipeEvidence ROUND(1-7) DIRECTORY DATASET[,DATASET...] [REPEATS]   (DIRECTORY: the development suite, with manifest.tsv)");
     return 2;
 }
 var configurations = Rounds.Get(round);
@@ -27,8 +30,9 @@ if (missing.Count > 0)
     Console.Error.WriteLine($"Not in {args[1]}/manifest.tsv: {string.Join(", ", missing)}");
     return 2;
 }
-Console.WriteLine("| dataset | task | " + string.Join(" | ", configurations.Select(c => c.Name)) + " |");
-Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", configurations.Length + 2)));
+bool ratio = round == 7;
+Console.WriteLine("| dataset | task | " + string.Join(" | ", configurations.Select(c => c.Name)) + (ratio ? " | s/ep ratio |" : " |"));
+Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", configurations.Length + (ratio ? 3 : 2))));
 foreach (var d in suite)
 {
     var ml = new MLContext(seed: 1);
@@ -41,11 +45,17 @@ foreach (var d in suite)
     {
         var (score, epochs, _) = r[0];
         if (r.Any(x => x.Score != score || x.Epochs != epochs)) throw new InvalidOperationException($"{d.Name}: a repeat gave another model");
-        if (round < 6) return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep)");
+        if (round < 6 || round > 7) return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep)");
         double perEpoch = r.Select(x => x.Seconds / x.Epochs).Order().ElementAt(r.Count / 2);
         return string.Create(CultureInfo.InvariantCulture, $"{score:F4} ({epochs} ep, {perEpoch:F3} s/ep)");
     });
-    Console.WriteLine($"| {d.Name} | {d.Task} | {string.Join(" | ", cells)} |");
+    string last = "";
+    if (ratio)
+    {
+        double Median(List<(double Score, int Epochs, double Seconds)> r) => r.Select(x => x.Seconds / x.Epochs).Order().ElementAt(r.Count / 2);
+        last = string.Create(CultureInfo.InvariantCulture, $" {Median(runs[1]) / Median(runs[0]):F2} |");
+    }
+    Console.WriteLine($"| {d.Name} | {d.Task} | {string.Join(" | ", cells)} |{last}");
 }
 return 0;
 
@@ -54,7 +64,7 @@ internal static class Rounds
 {
     public static (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Get(int round) => round switch
     {
-        1 => Round1, 2 => Round2, 3 => Round3, 4 => Round4, 5 => Round5, _ => Round6,
+        1 => Round1, 2 => Round2, 3 => Round3, 4 => Round4, 5 => Round5, 6 => Round6, _ => Round7,
     };
 
     private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round1 =
@@ -101,6 +111,21 @@ internal static class Rounds
         ("defaults (no embedding)", o => o.NumericEmbedding = NumericEmbedding.None),
         ("+ periodic embedding", o => o.NumericEmbedding = NumericEmbedding.Periodic),
     ];
+
+    /// <summary>Round 6's pair timed at a fixed 4 epochs, one member, no refit (branch embedfast).</summary>
+    private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round7 =
+    [
+        ("no embedding, 4 epochs", o => { Fixed(o); o.NumericEmbedding = NumericEmbedding.None; }),
+        ("+ periodic embedding, 4 epochs", o => { Fixed(o); o.NumericEmbedding = NumericEmbedding.Periodic; }),
+    ];
+
+    private static void Fixed(BatchNormMlpOptionsBase o)
+    {
+        o.NumberOfEpochs = 4;
+        o.EarlyStoppingPatience = 100;
+        o.EnsembleSize = 1;
+        o.RefitOnAllRows = false;
+    }
 
     private static readonly (string Name, Action<BatchNormMlpOptionsBase> Configure)[] Round4 =
     [
