@@ -7,7 +7,9 @@ namespace BnMlNet.Engine;
 /// For embedded feature i (input slot <see cref="Slots"/>[i]) with value x:
 /// a_f = (2π·c_if)·x, v = [cos a, sin a] (k cosines, then k sines), h_i = ReLU(b_i + Σ_q v_q·W_i[q, ·]) ∈ ℝᵈ.
 /// The output row is h_0 … h_(m−1), then the pass-through slots (every slot not in <see cref="Slots"/>) in input order;
-/// it is the first dense layer's input. Immutable; every number is readable.
+/// it is the first dense layer's input. Scoring evaluates cos/sin with <c>MathF</c> (older models reproduce bit for bit);
+/// training uses the vectorized <c>PeriodicSinCos</c> (within 1e-7 of double precision), so a newly trained model's
+/// scores differ from its training-time forward pass by at most that much per cos/sin value. Immutable; every number is readable.
 /// </summary>
 public sealed class PeriodicEmbeddingParameters
 {

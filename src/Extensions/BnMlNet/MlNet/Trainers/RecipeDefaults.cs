@@ -45,7 +45,7 @@ internal static class RecipeDefaults
     /// <summary>σ of the initial frequencies (the anchor recipe's 0.1).</summary>
     public const float EmbeddingSigma = 0.1f;
 
-    /// <summary>The categorical embedding: off until the bench's evidence says otherwise (docs/tabular-recipe.md).</summary>
+    /// <summary>The categorical embedding: learned, for one-hot blocks of at least <see cref="CategoricalEmbeddingMinimumLevels"/> levels (docs/tabular-recipe.md, "Categorical embedding").</summary>
     public const CategoricalEmbedding CategoricalEmbedding = BnMlNet.CategoricalEmbedding.Learned;
     /// <summary>Dimensions per embedded categorical block (RealMLP's 8).</summary>
     public const int CategoricalEmbeddingDimension = 8;
