@@ -26,28 +26,12 @@ public sealed class PeriodicEmbeddingGradientTests
         var b = TestData.Uniform(rng, m * D, 0.9f, 1.2f);
         for (int o = 0; o < D; o++) b[o] = -5f;
         var r = TestData.Uniform(rng, B * width);
-        var e = new float[B * width];
-        var v = new float[B * m * 2 * K];
-        double Objective()
-        {
-            PeriodicEmbeddingLayer.Forward(e, v, x, c, w, b, slots, passThrough, 0, B, F, K, D);
-            return GradientCheck.Project(e, r);
-        }
-        Objective();
-        var dx = new float[B * F];
-        var dc = new float[m * K];
-        var dw = new float[w.Length];
-        var db = new float[b.Length];
-        PeriodicEmbeddingLayer.Backward(dx, dc, dw, db, r, e, v, x, c, w, slots, passThrough.Length, 0, m, B, F, K, D);
-        PeriodicEmbeddingLayer.BackwardPassThrough(dx, r, passThrough, m * D, B, F);
+        var (dx, dc, dw, db, objective) = LayerGradients(x, c, w, b, r, slots, passThrough, B, F, K, D);
         for (int j = 0; j < 2 * K * D; j++) Assert.AreEqual(0f, dw[j], "slot 0 is never active: ∂W = 0");
         for (int j = 0; j < K; j++) Assert.AreEqual(0f, dc[j], "slot 0 is never active: ∂c = 0");
         for (int row = 0; row < B; row++) Assert.AreEqual(0f, dx[row * F], "slot 0 is never active: ∂x = 0");
         Assert.IsTrue(dc.Skip(K).All(g => g != 0f), "the active slots' frequencies all get a gradient");
-        GradientCheck.Check("dx", x, dx, Objective, h: 1e-3);
-        GradientCheck.Check("dc", c, dc, Objective, h: 1e-3);
-        GradientCheck.Check("dW", w, dw, Objective, h: 1e-3);
-        GradientCheck.Check("db", b, db, Objective, h: 1e-3);
+        CheckAgainstFiniteDifferences(x, c, w, b, dx, dc, dw, db, objective);
     }
 
     /// <summary>
@@ -69,24 +53,8 @@ public sealed class PeriodicEmbeddingGradientTests
         var w = TestData.Uniform(rng, m * 2 * K * D, -spread, spread);
         var b = TestData.Uniform(rng, m * D, 0.9f, 1.2f);
         var r = TestData.Uniform(rng, B * width);
-        var e = new float[B * width];
-        var v = new float[B * m * 2 * K];
-        double Objective()
-        {
-            PeriodicEmbeddingLayer.Forward(e, v, x, c, w, b, slots, passThrough, 0, B, F, K, D);
-            return GradientCheck.Project(e, r);
-        }
-        Objective();
-        var dx = new float[B * F];
-        var dc = new float[m * K];
-        var dw = new float[w.Length];
-        var db = new float[b.Length];
-        PeriodicEmbeddingLayer.Backward(dx, dc, dw, db, r, e, v, x, c, w, slots, passThrough.Length, 0, m, B, F, K, D);
-        PeriodicEmbeddingLayer.BackwardPassThrough(dx, r, passThrough, m * D, B, F);
-        GradientCheck.Check("dx", x, dx, Objective, h: 1e-3);
-        GradientCheck.Check("dc", c, dc, Objective, h: 1e-3);
-        GradientCheck.Check("dW", w, dw, Objective, h: 1e-3);
-        GradientCheck.Check("db", b, db, Objective, h: 1e-3);
+        var (dx, dc, dw, db, objective) = LayerGradients(x, c, w, b, r, slots, passThrough, B, F, K, D);
+        CheckAgainstFiniteDifferences(x, c, w, b, dx, dc, dw, db, objective);
     }
 
     /// <summary>
@@ -187,5 +155,40 @@ public sealed class PeriodicEmbeddingGradientTests
         int checkedCount = GradientCheck.CheckWholeNetwork(net, x, B, labels, weights);
         Assert.IsTrue(p.Segments.Any(s => s.Name == "embedding.frequency"), "the embedding's parameters are in the buffer");
         Assert.IsGreaterThan(30, checkedCount);
+    }
+
+    /// <summary>
+    /// The layer's forward pass as a projected objective Σ e·r, and its analytic gradients at the current parameters
+    /// (the embedded slots' backward plus the pass-through slots').
+    /// </summary>
+    private static (float[] Dx, float[] Dc, float[] Dw, float[] Db, Func<double> Objective) LayerGradients(
+        float[] x, float[] c, float[] w, float[] b, float[] r, int[] slots, int[] passThrough, int B, int F, int K, int D)
+    {
+        int m = slots.Length, width = m * D + passThrough.Length;
+        var e = new float[B * width];
+        var v = new float[B * m * 2 * K];
+        double Objective()
+        {
+            PeriodicEmbeddingLayer.Forward(e, v, x, c, w, b, slots, passThrough, 0, B, F, K, D);
+            return GradientCheck.Project(e, r);
+        }
+        Objective();
+        var dx = new float[B * F];
+        var dc = new float[m * K];
+        var dw = new float[w.Length];
+        var db = new float[b.Length];
+        PeriodicEmbeddingLayer.Backward(dx, dc, dw, db, r, e, v, x, c, w, slots, passThrough.Length, 0, m, B, F, K, D);
+        PeriodicEmbeddingLayer.BackwardPassThrough(dx, r, passThrough, m * D, B, F);
+        return (dx, dc, dw, db, Objective);
+    }
+
+    /// <summary>Every gradient against central finite differences of <paramref name="objective"/> (h = 1e-3).</summary>
+    private static void CheckAgainstFiniteDifferences(
+        float[] x, float[] c, float[] w, float[] b, float[] dx, float[] dc, float[] dw, float[] db, Func<double> objective)
+    {
+        GradientCheck.Check("dx", x, dx, objective, h: 1e-3);
+        GradientCheck.Check("dc", c, dc, objective, h: 1e-3);
+        GradientCheck.Check("dW", w, dw, objective, h: 1e-3);
+        GradientCheck.Check("db", b, db, objective, h: 1e-3);
     }
 }
