@@ -12,7 +12,8 @@ namespace BnMlNet.Tests.Samples;
 [TestClass]
 public sealed class IdentifierColumnTests
 {
-    private static string ShippedAnes96 => Path.Combine(RepositoryPaths.DataDirectory, "anes96-vote.csv");
+    private static string ShippedAnes96 => RepositoryPaths.DataFile("anes96-vote.csv")
+        ?? throw new InvalidOperationException("data/anes96-vote.csv was not found above the test's folder: the repository's data/ folder is expected.");
 
     [TestMethod]
     public void ShippedCsvsHaveNoFalseIdentifiers()
