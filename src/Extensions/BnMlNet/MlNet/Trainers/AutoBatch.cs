@@ -13,7 +13,7 @@ namespace BnMlNet.MlNet.Trainers;
 /// epoch), clamped to [128, 1024]: 128 up to 11,585 rows, then 256, 512 and 1024 from 92,682 rows. The threshold is
 /// unchanged, so every table that trained at 128 trains bit for bit as before; above it a fixed 1024 takes 2–4× fewer
 /// optimizer steps per epoch than 256 or 512, and on the seven large tables of docs/performance/steps.md (variant
-/// "batch 1024", 3 seeds) it was ahead in the mean metric on five of the six tables it concerns, at 0.26–0.63× the steps
+/// "batch 1024", 3 seeds) it was ahead in the mean metric on five of the six tables it concerns, at 0.25–0.63× the steps
 /// (diamonds_cut −0.0025, within the seed spread). The evidence is round 10 of docs/tabular-recipe.md.
 /// </remarks>
 internal static class AutoBatch
