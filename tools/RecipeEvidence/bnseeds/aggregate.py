@@ -10,7 +10,7 @@ Per variant (the defaults first): per seed wins / close / losses against the bet
 FastTree) at 4 decimals; ±0.005 is close) and the count below SDCA; the mean change (variant − defaults, 4 decimals,
 each seed against its own defaults) over every seed and dataset, with the standard error of the per-seed means
 (their standard deviation / √seeds), per seed, and the datasets whose mean change is beyond
-±0.005; per dataset the change per seed, its mean, min and max; the focus datasets' metrics seed by seed.
+±0.005; per dataset the change per seed, its mean, min and max; per dataset the seeds lost and below SDCA; the focus datasets' metrics seed by seed.
 The same rules as `bench ablation-summary` (AblationSummary.cs, SuiteSummary.cs).
 """
 import csv, os, re, statistics, sys
@@ -107,6 +107,23 @@ def main(argv):
             c = [change(data, d, v) for _, data, _ in runs]
             row.append(f"{fmt(statistics.mean(c))} [{fmt(min(c))}, {fmt(max(c))}]: {' '.join(fmt(x) for x in c)}")
         print(f"| {d} | " + " | ".join(row) + " |")
+    print()
+
+    print("Where the counts come from: per dataset, the seeds (of " + str(len(runs)) + ") with a loss to the better tree / "
+          "below SDCA.")
+    print()
+    print("| dataset | defaults | " + " | ".join(variants) + " |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in variants) + " |")
+    totals = {v: [0, 0] for v in ["defaults"] + variants}
+    for d in datasets:
+        row = []
+        for v in ["defaults"] + variants:
+            lost = sum(gap(data, d, v) < -MARGIN for _, data, _ in runs)
+            below = sum(data[d][v] < data[d]["SDCA"] for _, data, _ in runs)
+            totals[v][0] += lost; totals[v][1] += below
+            row.append(f"{lost} / {below}")
+        print(f"| {d} | " + " | ".join(row) + " |")
+    print("| **all (seed × dataset)** | " + " | ".join(f"**{totals[v][0]} / {totals[v][1]}**" for v in ["defaults"] + variants) + " |")
     print()
 
     print("Focus datasets, metric per seed (" + ", ".join(seeds) + "), the better tree's and SDCA's too; after each BN-MLP metric "
