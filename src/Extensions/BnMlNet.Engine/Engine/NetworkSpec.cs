@@ -37,7 +37,7 @@ public sealed record NetworkSpec(
     /// the hidden sizes and output size above, its own weights, batch-norm parameters and running statistics; they
     /// are stored side by side in one wide network (the first layer one GEMM over the shared input, deeper layers
     /// block-diagonal), each member has its own loss and the prediction is the members' mean (probabilities for
-    /// classification). The input batch norm, when on, is shared. In <see cref="SettingRules.EnsembleSize"/>.
+    /// classification). The input batch norm and the numerical embedding, when on, are shared. In <see cref="SettingRules.EnsembleSize"/>.
     /// </summary>
     public int EnsembleSize { get; init; } = 1;
 
