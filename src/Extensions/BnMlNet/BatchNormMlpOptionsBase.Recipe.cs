@@ -47,7 +47,7 @@ public abstract partial class BatchNormMlpOptionsBase
     /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32],
     /// or null for the automatic size: 5 members on a small table, i.e. when one member's training work (rows trained on
     /// × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that five members still
-    /// train in a fraction of a second; else 1 (and 1 with <see cref="NumericEmbedding"/>). Default null (automatic; 1 before round 9); the evidence for
+    /// train in a fraction of a second; else 1. With <see cref="NumericEmbedding"/> the members share one embedding. Default null (automatic; 1 before round 9); the evidence for
     /// the automatic size (with <see cref="RefitOnAllRows"/> null) is in docs/tabular-recipe.md ("Evidence for the defaults", round 9).
     /// </summary>
     public int? EnsembleSize = RecipeDefaults.EnsembleSize;
@@ -77,7 +77,9 @@ public abstract partial class BatchNormMlpOptionsBase
     /// applied after <see cref="NumericScaling"/> and the input batch norm. Only slots with more than two distinct
     /// values in the training rows are embedded: one-hot slots, missing indicators and other 0/1 flags pass through.
     /// Carried in the model and applied by Transform, PredictionEngine and the ONNX export alike.
-    /// <see cref="BnMlNet.NumericEmbedding.None"/> (the default) turns it off. Not combined with <see cref="EnsembleSize"/> &gt; 1.
+    /// <see cref="BnMlNet.NumericEmbedding.None"/> (the default) turns it off. With <see cref="EnsembleSize"/> &gt; 1 (or the
+    /// automatic size on a small table) one embedding is shared by all members, TabM-style: it feeds every member's first
+    /// dense layer and learns from the sum of their losses.
     /// </summary>
     public NumericEmbedding NumericEmbedding = RecipeDefaults.NumericEmbedding;
 

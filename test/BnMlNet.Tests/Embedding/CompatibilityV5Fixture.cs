@@ -11,13 +11,14 @@ namespace BnMlNet.Tests.Embedding;
 /// </summary>
 public static class CompatibilityV5Fixture
 {
-    private static T Embedded<T>(T o, int epochs) where T : BatchNormMlpOptionsBase
+    private static T Embedded<T>(T o, int epochs, int ensembleSize) where T : BatchNormMlpOptionsBase
     {
         o.HiddenLayerSizes = [12, 6];
         o.NumberOfEpochs = epochs;
         o.BatchSize = 32;
         o.Seed = 3;
         o.NumberOfThreads = 1;
+        o.EnsembleSize = ensembleSize;   // 1: what the automatic size gave with the embedding when these were written (version 6 holds k > 1)
         o.NumericEmbedding = NumericEmbedding.Periodic;
         o.EmbeddingFrequencies = 4;
         o.EmbeddingDimension = 3;
@@ -25,15 +26,15 @@ public static class CompatibilityV5Fixture
     }
 
     /// <summary>The pipeline of one fixture: <see cref="SyntheticData"/>'s featurization and a BN-MLP with the embedding.</summary>
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, SyntheticData.Task task, int epochs = 6) => task switch
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, SyntheticData.Task task, int epochs = 6, int ensembleSize = 1) => task switch
     {
         SyntheticData.Task.Binary => ml.Transforms.CopyColumns("Label", nameof(RawRow.IsPositive)).Append(SyntheticData.Featurize(ml))
-            .Append(ml.BinaryClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpBinaryTrainer.Options(), epochs))),
+            .Append(ml.BinaryClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpBinaryTrainer.Options(), epochs, ensembleSize))),
         SyntheticData.Task.Multiclass => ml.Transforms.Conversion.MapValueToKey("Label", nameof(RawRow.Class)).Append(SyntheticData.Featurize(ml))
-            .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpMulticlassTrainer.Options(), epochs)))
+            .Append(ml.MulticlassClassification.Trainers.BatchNormMlp(Embedded(new BatchNormMlpMulticlassTrainer.Options(), epochs, ensembleSize)))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")),
         _ => ml.Transforms.CopyColumns("Label", nameof(RawRow.Target)).Append(SyntheticData.Featurize(ml))
-            .Append(ml.Regression.Trainers.BatchNormMlp(Embedded(new BatchNormMlpRegressionTrainer.Options(), epochs))),
+            .Append(ml.Regression.Trainers.BatchNormMlp(Embedded(new BatchNormMlpRegressionTrainer.Options(), epochs, ensembleSize))),
     };
 
     /// <summary>Writes v5-embedding-{task}.zip and .predictions.json into <paramref name="target"/>; never overwrites.</summary>

@@ -126,13 +126,4 @@ public sealed class PeriodicEmbeddingTrainingTests
             Assert.AreEqual(reference[0], one[0], 1e-4 * Math.Max(1, Math.Abs(reference[0])), $"row {r}: folded vs unfolded");
         }
     }
-
-    [TestMethod]
-    public void EmbeddingWithAnEnsemble_IsRejectedNamingBothOptions()
-    {
-        var spec = Spec() with { EnsembleSize = 3 };
-        var e = Assert.ThrowsExactly<ArgumentException>(() => new NetworkTrainer(spec, LossKind.BinaryLogLoss, EmbeddingTraining.Settings(1)));
-        StringAssert.Contains(e.Message, "NumericEmbedding");
-        StringAssert.Contains(e.Message, "EnsembleSize");
-    }
 }

@@ -136,6 +136,10 @@ public sealed class EnsembleEngineTests
 
     /// <summary>Member <paramref name="m"/> cut out of the wide network as a network of its own (the independent reference).</summary>
     internal static InferenceNetwork Member(InferenceNetwork net, int m, int k)
+        => new(MemberLayers(net, m, k), net.InputBatchNorm, net.LeakyReluSlope);
+
+    /// <summary>The layers of member <paramref name="m"/>, cut out of the wide network.</summary>
+    internal static List<DenseLayerParameters> MemberLayers(InferenceNetwork net, int m, int k)
     {
         var layers = new List<DenseLayerParameters>();
         for (int l = 0; l < net.Layers.Count; l++)
@@ -152,7 +156,7 @@ public sealed class EnsembleEngineTests
                 : null;
             layers.Add(new DenseLayerParameters(inPer, outPer, w, Slice(p.Bias), bn, p.Placement, p.Activation));
         }
-        return new InferenceNetwork(layers, net.InputBatchNorm, net.LeakyReluSlope);
+        return layers;
     }
 
     [TestMethod]

@@ -26,10 +26,9 @@ public sealed class SmallTableRuleTests
         Assert.AreEqual(410 * perRow, SmallTableRule.MemberWork(member, 410));
         Assert.AreEqual(SmallTableRule.MemberWork(member, 410), SmallTableRule.MemberWork(member with { EnsembleSize = 7 }, 410), "one member's work");
         long lastRows = SmallTableRule.MaximumMemberWork / perRow;
-        Assert.AreEqual(SmallTableRule.Members, SmallTableRule.EnsembleSize(member, lastRows, NumericEmbedding.None));
-        Assert.AreEqual(1, SmallTableRule.EnsembleSize(member, lastRows + 1, NumericEmbedding.None));
-        Assert.AreEqual(1, SmallTableRule.EnsembleSize(member, 410, NumericEmbedding.Periodic), "the numerical embedding does not combine with an ensemble");
-        Assert.AreEqual(1, SmallTableRule.EnsembleSize(member, 0, NumericEmbedding.None), "no rows known: one member");
+        Assert.AreEqual(SmallTableRule.Members, SmallTableRule.EnsembleSize(member, lastRows));
+        Assert.AreEqual(1, SmallTableRule.EnsembleSize(member, lastRows + 1));
+        Assert.AreEqual(1, SmallTableRule.EnsembleSize(member, 0), "no rows known: one member");
     }
 
     [TestMethod]
@@ -173,7 +172,7 @@ public sealed class SmallTableRuleTests
             Assert.AreEqual(nameof(BatchNormMlpOptionsBase.EnsembleSize), e.ParamName);
             StringAssert.Contains(e.Message, "in [1, 32]");
         }
-        // null (automatic) is accepted, with or without the numerical embedding (then it is 1 member, not an error).
+        // null (automatic) is accepted, with or without the numerical embedding (which the members then share).
         ml.Regression.Trainers.BatchNormMlp(new BatchNormMlpRegressionTrainer.Options { EnsembleSize = null, NumericEmbedding = NumericEmbedding.Periodic });
     }
 }

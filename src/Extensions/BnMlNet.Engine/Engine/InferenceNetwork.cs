@@ -57,7 +57,7 @@ public sealed partial class InferenceNetwork
     /// <param name="layers">The dense layers, input side first; layer 0 takes the embedding's output.</param>
     /// <param name="inputBatchNorm">Batch norm on the raw features (before the embedding), or null.</param>
     /// <param name="leakyReluSlope">LeakyReLU's negative-side slope.</param>
-    /// <param name="ensembleSize">Members k; must be 1 with an embedding.</param>
+    /// <param name="ensembleSize">Members k; with k &gt; 1 the embedding is shared by the members (layer 0 is their wide first layer).</param>
     /// <param name="combination">How the members' raw outputs become the ensemble's.</param>
     /// <param name="embedding">The embedding, or null for none (the other constructors).</param>
     public InferenceNetwork(IReadOnlyList<DenseLayerParameters> layers, BatchNormParameters? inputBatchNorm, float leakyReluSlope,
@@ -81,8 +81,6 @@ public sealed partial class InferenceNetwork
         {
             if (embedding.OutputSize != layers[0].InputSize)
                 throw new ArgumentException($"The embedding gives {embedding.OutputSize} values but layer 0 takes {layers[0].InputSize} inputs.", nameof(embedding));
-            if (ensembleSize != 1)
-                throw new ArgumentException($"An embedding cannot be combined with an ensemble of {ensembleSize} members.", nameof(embedding));
         }
         int rawInputSize = embedding?.InputSize ?? layers[0].InputSize;
         if (inputBatchNorm is not null)

@@ -37,14 +37,15 @@ public sealed record NetworkSpec(
     /// the hidden sizes and output size above, its own weights, batch-norm parameters and running statistics; they
     /// are stored side by side in one wide network (the first layer one GEMM over the shared input, deeper layers
     /// block-diagonal), each member has its own loss and the prediction is the members' mean (probabilities for
-    /// classification). The input batch norm, when on, is shared. In <see cref="SettingRules.EnsembleSize"/>.
+    /// classification). The input batch norm and the numerical embedding, when on, are shared. In <see cref="SettingRules.EnsembleSize"/>.
     /// </summary>
     public int EnsembleSize { get; init; } = 1;
 
     /// <summary>
     /// The numerical embedding in front of the first hidden layer, or null (the default) for none. It embeds the
     /// slots in <see cref="EmbeddedSlots"/>; the first dense layer then takes m·d + (InputSize − m) inputs. The input
-    /// batch norm, when on, comes before it. Not combined with <see cref="EnsembleSize"/> &gt; 1.
+    /// batch norm, when on, comes before it. With <see cref="EnsembleSize"/> &gt; 1 it is shared, TabM-style: one embedding
+    /// feeds every member's first dense layer, and the members' gradients add up in it.
     /// </summary>
     public NumericEmbeddingSettings? NumericEmbedding { get; init; }
 
@@ -103,13 +104,7 @@ public sealed record NetworkSpec(
         SettingRules.LeakyReluSlope.Check(LeakyReluSlope, nameof(LeakyReluSlope));
         SettingRules.DropoutRate.Check(DropoutRate, nameof(DropoutRate));
         SettingRules.EnsembleSize.Check(EnsembleSize, nameof(EnsembleSize));
-        if (NumericEmbedding is { } embedding)
-        {
-            embedding.Validate();
-            if (embedding.IsOn && EnsembleSize > 1)
-                throw new ArgumentException($"{nameof(NumericEmbedding)} {embedding.Kind} cannot be combined with {nameof(EnsembleSize)} {EnsembleSize} " +
-                    "(the ensemble's members share one input layout); set one of them off.", nameof(NumericEmbedding));
-        }
+        NumericEmbedding?.Validate();
         if (EmbeddedSlots is { } slots) PeriodicEmbeddingParameters.CheckSlots(slots, InputSize);
         CategoricalEmbedding?.Validate();
         if (CategoricalBlocks is { } blocks)

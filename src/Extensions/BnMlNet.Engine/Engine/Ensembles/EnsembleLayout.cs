@@ -7,7 +7,8 @@ namespace BnMlNet.Engine.Ensembles;
 /// m·H_l … m·H_l + H_l − 1), the output layer k·C. The first layer is one dense GEMM over the shared input; every
 /// deeper layer is block-diagonal and holds only the k blocks of H_l × H_(l−1) (<see cref="Layers.BlockDenseLayer"/>,
 /// one grouped GEMM over the members), so the members never mix and the optimizer sees only real parameters.
-/// Batch norm is per unit, hence per member.
+/// Batch norm is per unit, hence per member. A numerical embedding, when on, is shared (TabM-style): its output is the
+/// first layer's input, so every member reads it and the first layer's ∂X carries all the members' gradients into it.
 /// </summary>
 internal static class EnsembleLayout
 {
@@ -41,5 +42,13 @@ internal static class EnsembleLayout
             for (int m = 0; m < k; m++)
                 Initialization.InitializeWeights(w.Slice(m * outPer * inPer, outPer * inPer), inPer, outPer, layer.Activation, member.LeakyReluSlope, rng);
         }
+        // The shared numerical embedding: the single network seeds it from the stream the members' weights use just above,
+        // so here it draws from a stream of its own (otherwise its frequencies would be a scaled copy of member 0's weights).
+        if (network.Embedding is { } emb)
+            Initialization.InitializeEmbedding(network.Parameters.Value(emb.Frequency), network.Parameters.Value(emb.Weights),
+                network.Parameters.Value(emb.Bias), emb.Frequencies, member.NumericEmbedding!.Sigma, new Kernels.Xoshiro256(seed ^ SharedEmbeddingStream));
     }
+
+    /// <summary>Seeds (xor the training seed) the shared embedding's initialization in an ensemble.</summary>
+    internal const ulong SharedEmbeddingStream = 0xD1B54A32D192ED03UL;
 }

@@ -27,7 +27,8 @@ internal sealed partial class TrainableNetwork
                 l.Bias is { } b ? p.Value(b).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
         }
         if (Embedding is { } e)
-            return new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, 1, EnsembleCombination.Mean,
+            return new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, EnsembleSize,
+                EnsembleSize == 1 ? EnsembleCombination.Mean : Combination,
                 new PeriodicEmbeddingParameters(e.InputSize, e.Slots, e.Frequencies, e.Dimension,
                     p.Value(e.Frequency).ToArray(), p.Value(e.Weights).ToArray(), p.Value(e.Bias).ToArray()));
         return EnsembleSize == 1

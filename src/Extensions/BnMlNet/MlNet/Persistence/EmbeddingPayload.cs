@@ -2,7 +2,7 @@ using BnMlNet.Engine;
 
 namespace BnMlNet.MlNet.Persistence;
 
-/// <summary>The numerical-embedding block of payload format version 5 (layout in <see cref="ModelPayloadFormat"/>).</summary>
+/// <summary>The numerical-embedding block of payload format versions 5 and 6 (layout in <see cref="ModelPayloadFormat"/>).</summary>
 internal static class EmbeddingPayload
 {
     /// <summary>Embedding kinds as stored (0 is reserved for "none" so a zeroed block is not mistaken for one).</summary>

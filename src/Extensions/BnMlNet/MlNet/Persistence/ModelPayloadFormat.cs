@@ -18,8 +18,11 @@ namespace BnMlNet.MlNet.Persistence;
 ///         k members side by side, the combination follows from the task and the exponential score)
 ///     version 4 and up: int32 non-finite scoring policy (the NonFiniteScoring flags: 0 Impute, 1 ThrowOnNaN,
 ///         2 ThrowOnInfinity, 3 Throw; version 4 never writes 0, version 5 writes whatever the model has)
-///     version 5 only: bool has embedding; [embedding block] (the numerical embedding between the input BN and layer 0;
+///     version 5 and up: bool has embedding; [embedding block] (the numerical embedding between the input BN and layer 0;
 ///         the input size above is then the embedding's, and layer 0 takes its m·d + pass-through outputs)
+///     version 6: the version 5 layout, byte for byte, for an ensemble (k ≥ 2) with a numerical embedding (one embedding
+///         shared by the members; layer 0 is their wide first layer). Version 5 then always has k = 1; the version
+///         number alone makes a build that reads up to version 5 refuse it with the upgrade message.
 /// byte[32] SHA-256 of the payload
 /// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
 /// preprocessing block: int32 input size; bool smooth clip; float32[input] fill, minimum, maximum, center, inverse scale;
@@ -30,7 +33,8 @@ namespace BnMlNet.MlNet.Persistence;
 /// A model without preprocessing and with an identity score is written as version 1, byte for byte as before
 /// version 2 existed; a single network (k = 1) is written as version 1 or 2, byte for byte as before version 3; a
 /// model with NonFiniteScoring = Impute (the default) is written as version 1, 2 or 3, byte for byte as before version 4;
-/// a model without an embedding is written as version 1 to 4, byte for byte as before version 5.
+/// a model without an embedding is written as version 1 to 4, byte for byte as before version 5; a single network with
+/// an embedding is written as version 5, byte for byte as before version 6.
 /// </code>
 /// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
 /// before anything is allocated.
@@ -41,7 +45,10 @@ internal static class ModelPayloadFormat
     public static ReadOnlySpan<byte> Magic => "BNMLPNET"u8;
 
     /// <summary>The payload version this build writes. Versions above it are refused with a clear message.</summary>
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
+
+    /// <summary>The version of a payload with a numerical embedding and a single network (k = 1).</summary>
+    public const int VersionWithoutSharedEmbedding = 5;
 
     /// <summary>The version of a payload with a throwing non-finite scoring policy but no numerical embedding.</summary>
     public const int VersionWithoutEmbedding = 4;

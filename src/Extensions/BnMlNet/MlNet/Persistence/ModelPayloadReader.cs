@@ -88,6 +88,9 @@ internal static class ModelPayloadReader
             var nonFiniteScoring = version >= 4 ? ReadEnum<NonFiniteScoring>(r, "non-finite scoring policy") : NonFiniteScoring.Impute;
             var embedding = version >= 5 ? EmbeddingPayload.Read(r, Damaged) : null;
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
+            if (version == 5 && ensembleSize > 1) throw Damaged($"a version 5 payload holds a single network, not {ensembleSize} members");
+            if (version == 6 && (embedding is null || ensembleSize < 2))
+                throw Damaged("a version 6 payload holds an ensemble with a numerical embedding, and this one lacks " + (embedding is null ? "the embedding" : "the ensemble"));
 
             var network = new InferenceNetwork(layers, inputBn, slope, ensembleSize, EnsembleHeads.Combination(task, exponentialScore), embedding);
             if (network.InputSize != inputSize || network.Layers[^1].OutputSize != outputSize)

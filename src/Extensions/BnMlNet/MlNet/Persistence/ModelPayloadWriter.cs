@@ -25,11 +25,13 @@ internal static class ModelPayloadWriter
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
             // The lowest version that holds the model, so a model without the newer features is written byte for byte as before.
+            bool version6 = net.Embedding is not null && net.EnsembleSize > 1;
             bool version5 = net.Embedding is not null;
             bool version4 = version5 || model.NonFiniteScoring != NonFiniteScoring.Impute;
             bool version3 = version4 || net.EnsembleSize > 1;
             bool version2 = version3 || model.Preprocessor is not null || model.ExponentialScore;
-            w.Write(version5 ? ModelPayloadFormat.CurrentVersion
+            w.Write(version6 ? ModelPayloadFormat.CurrentVersion
+                : version5 ? ModelPayloadFormat.VersionWithoutSharedEmbedding
                 : version4 ? ModelPayloadFormat.VersionWithoutEmbedding
                 : version3 ? ModelPayloadFormat.VersionWithoutNonFiniteScoring
                 : version2 ? ModelPayloadFormat.VersionWithoutEnsemble : ModelPayloadFormat.VersionWithoutPreprocessing);

@@ -14,7 +14,7 @@ internal static class EngineSettings
         long rowsTrainedOn = 0)
     {
         var spec = Member(o, inputSize, outputSize, categoricalBlocks);
-        return spec with { EnsembleSize = o.EnsembleSize ?? SmallTableRule.EnsembleSize(spec, rowsTrainedOn, o.NumericEmbedding) };
+        return spec with { EnsembleSize = o.EnsembleSize ?? SmallTableRule.EnsembleSize(spec, rowsTrainedOn) };
     }
 
     private static NetworkSpec Member(BatchNormMlpOptionsBase o, int inputSize, int outputSize, IReadOnlyList<CategoricalBlock>? categoricalBlocks) => new(

@@ -54,9 +54,6 @@ internal static class RecipeSettings
         SettingRules.CheckDefined(o.CategoricalEmbedding, nameof(o.CategoricalEmbedding));
         SettingRules.CategoricalEmbeddingDimension.Check(o.CategoricalEmbeddingDimension, nameof(o.CategoricalEmbeddingDimension));
         SettingRules.CategoricalEmbeddingMinimumLevels.Check(o.CategoricalEmbeddingMinimumLevels, nameof(o.CategoricalEmbeddingMinimumLevels));
-        if (o.NumericEmbedding != NumericEmbedding.None && o.EnsembleSize > 1)
-            throw new ArgumentException($"{nameof(o.NumericEmbedding)} {o.NumericEmbedding} cannot be combined with {nameof(o.EnsembleSize)} {o.EnsembleSize} " +
-                "(the ensemble's members share one input layout); set NumericEmbedding = None or EnsembleSize = 1.", nameof(o.NumericEmbedding));
         switch (o)
         {
             case BatchNormMlpBinaryTrainer.Options b:

@@ -6,8 +6,8 @@ namespace BnMlNet.MlNet.Trainers;
 /// The small-table rule behind the automatic <see cref="BatchNormMlpOptionsBase.EnsembleSize"/> and
 /// <see cref="BatchNormMlpOptionsBase.RefitOnAllRows"/> (both when null, the defaults since round 9; 1 and false before): a table is small when one member's
 /// training work, N rows trained on × the dense multiply-adds of one member's forward pass per row, is at most
-/// <see cref="MaximumMemberWork"/>. A small table gets <see cref="Members"/> members (1 with the numerical embedding,
-/// which does not combine with an ensemble) and the refit on all rows; any other table 1 member and no refit, exactly
+/// <see cref="MaximumMemberWork"/>. A small table gets <see cref="Members"/> members (with the numerical embedding too,
+/// which the members then share) and the refit on all rows; any other table 1 member and no refit, exactly
 /// as before the rule. The evidence (9 tables under 10,000 rows, 4 seeds) is in docs/tabular-recipe.md, round 9.
 /// </summary>
 internal static class SmallTableRule
@@ -30,6 +30,6 @@ internal static class SmallTableRule
         rowsTrainedOn > 0 && MemberWork(member, rowsTrainedOn) <= MaximumMemberWork;
 
     /// <summary>The automatic ensemble size for <paramref name="member"/> (its <see cref="NetworkSpec.EnsembleSize"/> ignored).</summary>
-    public static int EnsembleSize(NetworkSpec member, long rowsTrainedOn, NumericEmbedding embedding) =>
-        embedding == NumericEmbedding.None && IsSmall(member, rowsTrainedOn) ? Members : 1;
+    public static int EnsembleSize(NetworkSpec member, long rowsTrainedOn) =>
+        IsSmall(member, rowsTrainedOn) ? Members : 1;
 }

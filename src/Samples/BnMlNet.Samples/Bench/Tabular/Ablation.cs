@@ -104,6 +104,13 @@ public static class Ablations
             o.StepBudget = 3000;
         }),
         new("lr 2e-3", o => o.LearningRate = 2e-3f),
+        // The periodic embedding on one network (what "+ periodic embedding" gave a small table before the members could
+        // share it, docs/ensembles.md): against "+ periodic embedding", which now gets the automatic ensemble there.
+        new("+ periodic one member", o =>
+        {
+            o.NumericEmbedding = NumericEmbedding.Periodic;
+            o.EnsembleSize = 1;
+        }),
         // issue 13 goal 1 (docs/performance/epochs.md, round 8): the rule before the linear one; batch-128 tables unchanged.
         new("square-root lr scaling", o => o.LearningRateBatchScaling = LearningRateBatchScaling.SquareRoot),
         new("stable-decay budget 3000 lr 2e-3", o =>
