@@ -58,12 +58,10 @@ public abstract partial class BatchNormMlpOptionsBase
 
     /// <summary>
     /// Rows per mini-batch (at least 2). A last batch that would have fewer than 2 rows is merged into the one before it.
-    /// Default null: chosen from N, the rows trained on (after the validation hold-out): 128 for N up to 11,585, and
-    /// 1024 above (fewer optimizer steps per epoch on large tables), and the learning rate used is then
-    /// <see cref="LearningRate"/> scaled by <see cref="LearningRateBatchScaling"/> (× 8 at 1024 under the default
-    /// linear rule); the training log names both. Before round 10 the batch above 11,585 rows was the power of two
-    /// nearest to N/64 (256 or 512 on most large tables, 1024 from 92,682 rows); before issue 13 it was 128 for every N.
-    /// The evidence is in docs/tabular-recipe.md (round 10) and docs/performance/steps.md.
+    /// Default null: chosen from N, the rows trained on (after the validation hold-out): the power of two nearest to
+    /// N/64 (about 64 optimizer steps per epoch), clamped to [128, 1024], and the learning rate used is then
+    /// <see cref="LearningRate"/> scaled by <see cref="LearningRateBatchScaling"/>; the training log names both. 128 for N up to about 11,600 rows; 128 for
+    /// every N before this rule. The evidence is in docs/tabular-recipe.md.
     /// </summary>
     public int? BatchSize = RecipeDefaults.BatchSize;
 

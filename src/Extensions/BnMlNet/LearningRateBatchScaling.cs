@@ -3,8 +3,7 @@ namespace BnMlNet;
 /// <summary>
 /// How the automatic batch size (<see cref="BatchNormMlpOptionsBase.BatchSize"/> = null) scales
 /// <see cref="BatchNormMlpOptionsBase.LearningRate"/>: the rate used is the base rate × f(batch/128). A batch of 128
-/// (every data set of up to 11,585 rows trained on) trains at the base rate under either rule; the automatic batch
-/// above that, 1024, at × 8 (linear) or × 2.83 (square root).
+/// (every data set of up to about 11,600 rows trained on) trains at the base rate under either rule.
 /// </summary>
 public enum LearningRateBatchScaling
 {
