@@ -21,7 +21,7 @@ public sealed class AutoBatchTests
         Assert.AreEqual(expected, AutoBatch.For(rows));
         // The rule's own words, checked independently: the nearest power of two in log scale, clamped.
         double exact = Math.Pow(2, Math.Round(Math.Log2(Math.Max(rows, 1) / 64.0)));
-        Assert.AreEqual(Math.Clamp(exact, 128, 1024), expected);
+        Assert.AreEqual((double)expected, Math.Clamp(exact, 128, 1024));
     }
 
     [TestMethod]
