@@ -142,6 +142,11 @@ internal static class Variants
         // (docs/performance/steps.md).
         ["e20"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; },
         ["e20b1024"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.BatchSize = 1024; o.LearningRate = 8e-3f; },
+        // The cost of the shared-embedding ensemble (docs/ensembles.md): 20 fixed epochs, 1 or 5 members, with or without the embedding.
+        ["e20k1"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.EnsembleSize = 1; o.RefitOnAllRows = false; },
+        ["e20k5"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.EnsembleSize = 5; o.RefitOnAllRows = false; },
+        ["e20k1pe"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.EnsembleSize = 1; o.RefitOnAllRows = false; o.NumericEmbedding = NumericEmbedding.Periodic; },
+        ["e20k5pe"] = o => { o.NumberOfEpochs = 20; o.EarlyStoppingPatience = 0; o.EnsembleSize = 5; o.RefitOnAllRows = false; o.NumericEmbedding = NumericEmbedding.Periodic; },
     };
 
     /// <summary>Batch size b with the learning rate scaled by √(b/128) when asked.</summary>
