@@ -47,7 +47,8 @@ public abstract partial class BatchNormMlpOptionsBase
     /// (the first layer one GEMM over the shared input), saved as one model and exported as one ONNX graph. In [1, 32],
     /// or null for the automatic size: 5 members on a small table, i.e. when one member's training work (rows trained on
     /// × the dense multiply-adds of one member's forward pass per row) is at most 20 million, so that five members still
-    /// train in a fraction of a second; else 1. With <see cref="NumericEmbedding"/> the members share one embedding. Default null (automatic; 1 before round 9); the evidence for
+    /// train in a fraction of a second; else 1. With <see cref="NumericEmbedding"/> the members share one embedding; the small-table
+    /// count then still sizes the first layer from the raw features, so it undercounts the embedded network's work. Default null (automatic; 1 before round 9); the evidence for
     /// the automatic size (with <see cref="RefitOnAllRows"/> null) is in docs/tabular-recipe.md ("Evidence for the defaults", round 9).
     /// </summary>
     public int? EnsembleSize = RecipeDefaults.EnsembleSize;
