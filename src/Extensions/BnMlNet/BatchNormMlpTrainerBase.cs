@@ -90,7 +90,7 @@ public abstract class BatchNormMlpTrainerBase<TOptions, TTransformer>
         if (RefitOnAllRows.Applies(TrainerOptions, SmallTableRule.IsSmall(spec, rowsTrainedOn), valid is not null, result))
         {
             int epochs = result.BestEpoch;
-            var refitSettings = RefitOnAllRows.Settings(settings, TrainerOptions, epochs, rowsTrainedOn, spec);
+            var refitSettings = RefitOnAllRows.Settings(settings, TrainerOptions, epochs, rowsTrainedOn, spec, result.LearningRateReductionEpochs);
             var refit = new NetworkTrainer(spec, loss, refitSettings);
             // The first fit rearranged (and may have preprocessed) the rows it owned in place: read them again.
             train = null!;

@@ -24,6 +24,12 @@ public sealed record TrainingResult(InferenceNetwork Network, IReadOnlyList<Epoc
     public bool HeldOutValidation { get; init; }
     /// <summary>The preprocessing stage to apply before <see cref="Network"/> (its input is the raw features), or null.</summary>
     public FeaturePreprocessor? Preprocessor { get; init; }
+    /// <summary>
+    /// The epochs (1-based, increasing) after which the learning rate was multiplied by
+    /// <see cref="TrainingSettings.PlateauFactor"/>: those reduce-on-plateau chose and the fixed
+    /// <see cref="TrainingSettings.LearningRateReductionEpochs"/> the run reached; empty without any.
+    /// </summary>
+    public IReadOnlyList<int> LearningRateReductionEpochs { get; init; } = [];
 }
 
 /// <summary>Training produced a NaN or infinite loss or parameter. No model is returned.</summary>

@@ -10,7 +10,7 @@ namespace BnMlNet.Engine;
 /// <remarks>
 /// A last mini-batch of one row is merged into the batch before it (batch norm cannot normalize one row; PyTorch
 /// raises an error there). Early stopping watches the validation loss and needs a validation set; without one it is
-/// off. With <see cref="RunningStatisticsMode.Population"/>, the running averages are used for validation during
+/// off, and so is reduce-on-plateau (<see cref="TrainingSettings.PlateauPatience"/>). With <see cref="RunningStatisticsMode.Population"/>, the running averages are used for validation during
 /// training and replaced at the end by exact population statistics of the returned weights.
 /// </remarks>
 public sealed class NetworkTrainer
@@ -74,7 +74,9 @@ public sealed class NetworkTrainer
         var network = session.Network;
         var history = new List<EpochReport>();
         var early = _settings.EarlyStoppingPatience > 0 && validation is not null
-            ? new EarlyStopping(_settings.EarlyStoppingPatience, plan.MinDelta(_settings.EarlyStoppingMinDelta))
+            ? new EarlyStopping(_settings.EarlyStoppingPatience, plan.MinDelta(_settings.EarlyStoppingMinDelta),
+                _settings.EarlyStoppingRelativeMinDelta, _settings.EarlyStoppingPatienceFraction,
+                _settings.PlateauPatience, _settings.PlateauMaxReductions)
             : null;
         NetworkState? best = null;
         for (int e = 1; e <= session.PlannedEpochs; e++)
@@ -88,6 +90,7 @@ public sealed class NetworkTrainer
             if (early.Observe(e, raw.ValidationLoss ?? double.NaN) && _settings.RestoreBestModel)
                 best = network.Capture();
             if (early.ShouldStop) break;
+            if (early.ReduceNow && e < session.PlannedEpochs) session.ReduceLearningRateFromNextEpoch();
         }
         int bestEpoch = history.Count;
         if (best is not null && early!.BestEpoch != history.Count)
@@ -99,6 +102,10 @@ public sealed class NetworkTrainer
             session.RecomputePopulationStatistics(cancellationToken);
         if (!network.IsFinite())
             throw new TrainingDivergedException(Math.Max(1, history.Count), session.StepsPerEpoch, (float)session.CurrentLearningRate);
-        return new TrainingResult(plan.Finish(network.ToInferenceNetwork()), history, bestEpoch) { LabelScaling = plan.Scaling, HeldOutValidation = plan.HeldOut, Preprocessor = plan.Preprocessor };
+        return new TrainingResult(plan.Finish(network.ToInferenceNetwork()), history, bestEpoch)
+        {
+            LabelScaling = plan.Scaling, HeldOutValidation = plan.HeldOut, Preprocessor = plan.Preprocessor,
+            LearningRateReductionEpochs = session.ReductionEpochs.Where(r => r < history.Count).ToArray(),
+        };
     }
 }

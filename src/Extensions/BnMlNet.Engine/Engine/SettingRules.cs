@@ -49,6 +49,16 @@ public static class SettingRules
     public static ValueRange EarlyStoppingPatience { get; } = ValueRange.IntegerAtLeast(0);
     /// <summary>Early-stopping minimum improvement: finite, ≥ 0.</summary>
     public static ValueRange EarlyStoppingMinDelta { get; } = ValueRange.FiniteAtLeast(0);
+    /// <summary>Reduce-on-plateau patience: at least 0 (0 turns it off).</summary>
+    public static ValueRange PlateauPatience { get; } = ValueRange.IntegerAtLeast(0, "0 turns reduce-on-plateau off");
+    /// <summary>Reduce-on-plateau factor in (0, 1).</summary>
+    public static ValueRange PlateauFactor { get; } = new(0, false, 1, false, Reason: "each reduction multiplies the rate by it, so it must lower the rate and keep it above 0");
+    /// <summary>Reduce-on-plateau: the most reductions, at least 0 (0: no limit).</summary>
+    public static ValueRange PlateauMaxReductions { get; } = ValueRange.IntegerAtLeast(0, "0 sets no limit");
+    /// <summary>Early-stopping relative minimum improvement in [0, 1).</summary>
+    public static ValueRange EarlyStoppingRelativeMinDelta { get; } = new(0, true, 1, false, Reason: "a fraction of the best loss; 0 turns it off");
+    /// <summary>Early-stopping patience fraction of the best epoch, in [0, 1].</summary>
+    public static ValueRange EarlyStoppingPatienceFraction { get; } = new(0, true, 1, true, Reason: "a fraction of the best epoch; 0 keeps the fixed patience");
     /// <summary>Features per row: at least 1.</summary>
     public static ValueRange InputSize { get; } = ValueRange.IntegerAtLeast(1);
     /// <summary>Units per hidden layer: at least 1.</summary>
@@ -119,6 +129,38 @@ public static class SettingRules
             range.CheckElement(layers[i], name, i);
             if (!seen.Add(layers[i]))
                 throw new ArgumentException($"{name}[{i}] is {layers[i]}, which {name} already lists; give each hidden layer at most once.", name);
+        }
+    }
+
+    /// <summary>Reduce-on-plateau needs early stopping with a longer patience than its own.</summary>
+    /// <param name="plateauPatience">The plateau patience (0: off).</param>
+    /// <param name="earlyStoppingPatience">The early-stopping patience (0: off).</param>
+    /// <param name="plateauName">The plateau setting's name as the caller knows it.</param>
+    /// <param name="earlyStoppingName">The early-stopping setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentException">The plateau is on and early stopping is off or no more patient.</exception>
+    public static void CheckPlateau(int plateauPatience, int earlyStoppingPatience, string plateauName, string earlyStoppingName)
+    {
+        if (plateauPatience > 0 && earlyStoppingPatience <= plateauPatience)
+            throw new ArgumentException(
+                $"{plateauName} is {plateauPatience}, so it needs {earlyStoppingName} above {plateauPatience} (it is {earlyStoppingPatience}): " +
+                $"reduce-on-plateau watches the validation loss with early stopping, and with {earlyStoppingName} ≤ {plateauName} the run would stop before the rate is reduced" +
+                (earlyStoppingPatience == 0 ? " (0 turns early stopping off)." : "."),
+                plateauName);
+    }
+
+    /// <summary>Fixed reduction epochs: each at least 1, strictly increasing.</summary>
+    /// <param name="epochs">The epochs after which the rate is reduced.</param>
+    /// <param name="name">The setting's name as the caller knows it.</param>
+    /// <exception cref="ArgumentException">An epoch is below 1 or not above the one before it.</exception>
+    public static void CheckReductionEpochs(IReadOnlyList<int> epochs, string name)
+    {
+        ArgumentNullException.ThrowIfNull(epochs);
+        for (int i = 0; i < epochs.Count; i++)
+        {
+            if (epochs[i] < 1)
+                throw new ArgumentOutOfRangeException(name, epochs[i], $"{name}[{i}] is {epochs[i]}; each epoch must be at least 1 (epochs count from 1).");
+            if (i > 0 && epochs[i] <= epochs[i - 1])
+                throw new ArgumentException($"{name}[{i}] is {epochs[i]}, not above {name}[{i - 1}] = {epochs[i - 1]}; list the epochs in strictly increasing order.", name);
         }
     }
 

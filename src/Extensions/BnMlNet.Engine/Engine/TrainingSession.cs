@@ -31,6 +31,11 @@ public sealed class TrainingSession
     private float[] _decayedGradients = [];
     private int _batchInEpoch;
     private double _epochLossSum, _epochWeightSum;
+    // The epochs after which the rate is reduced (fixed ones from the settings, then those reduce-on-plateau adds), and
+    // the factor on the schedule's rate in the current epoch (exactly 1 without a reduction, so those runs keep their bits).
+    private readonly List<int> _reductionEpochs;
+    private double _rateScale = 1.0;
+    private int _epochsBegun;   // passes started (Step may start one before CompletedEpochs counts the last)
 
     internal TrainingSession(NetworkSpec spec, LossKind loss, TrainingSettings settings, IMiniBatchSource train)
     {
@@ -66,6 +71,7 @@ public sealed class TrainingSession
             _settings.OneCycleWarmupFraction, _settings.OneCycleInitialDivisor, _settings.OneCycleFinalDivisor);
         _stager = new BatchStager(spec.InputSize, _settings.Threads);
         _shuffle = _settings.Shuffle ? new Random(_settings.Seed) : null;
+        _reductionEpochs = _settings.LearningRateReductionEpochs?.ToList() ?? [];
         CurrentLearningRate = _scheduler.RateAt(0);
     }
 
@@ -109,6 +115,25 @@ public sealed class TrainingSession
     public int HiddenLayerCount => _network.Layers.Length - 1;
 
     internal TrainableNetwork Network => _network;
+
+    /// <summary>The epochs after which the rate is (or will be) reduced by <see cref="TrainingSettings.PlateauFactor"/>.</summary>
+    internal IReadOnlyList<int> ReductionEpochs => _reductionEpochs;
+
+    /// <summary>Reduce-on-plateau: every step after the epoch now completed runs at <see cref="TrainingSettings.PlateauFactor"/> times the rate before.</summary>
+    internal void ReduceLearningRateFromNextEpoch()
+    {
+        if (_reductionEpochs.Count > 0 && _reductionEpochs[^1] >= _epochsBegun)
+            throw new InvalidOperationException($"A reduction after epoch {_reductionEpochs[^1]} is already planned.");
+        _reductionEpochs.Add(_epochsBegun);
+    }
+
+    /// <summary>PlateauFactor^k, k the reductions planned after epochs before <paramref name="epoch"/> (1-based), the one starting now.</summary>
+    private double RateScaleFor(int epoch)
+    {
+        int k = 0;
+        foreach (int e in _reductionEpochs) if (e < epoch) k++;
+        return k == 0 ? 1.0 : Math.Pow(_settings.PlateauFactor, k);
+    }
 
     /// <summary>
     /// One optimizer step on the next mini-batch (train-mode batch norm, running statistics updated). Starts a new
@@ -170,6 +195,8 @@ public sealed class TrainingSession
         _batchInEpoch = 0;
         _epochLossSum = 0;
         _epochWeightSum = 0;
+        _epochsBegun++;
+        _rateScale = RateScaleFor(_epochsBegun);
     }
 
     private void FinishEpochCounters() => CompletedEpochs++;
@@ -181,6 +208,7 @@ public sealed class TrainingSession
         if (rows < 2) return double.NaN;
         int k = _network.Spec.OutputSize;   // k·C for an ensemble
         float lr = _scheduler.RateAt(StepCount);
+        if (_rateScale != 1.0) lr = (float)(lr * _rateScale);
         var outputs = _network.Forward(batch.FeatureSpan, rows, ForwardMode.Train);
         if (_dOutputs.Length < rows * k) _dOutputs = new float[rows * k];
         double loss, weightSum;

@@ -113,8 +113,14 @@ public sealed partial class TrainingSettings
         SettingRules.EarlyStoppingPatience.Check(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
         ValidateRecipe();
+        ValidatePlateau();
     }
 
-    /// <summary>A copy (so a run is not affected by later changes).</summary>
-    internal TrainingSettings Clone() => (TrainingSettings)MemberwiseClone();
+    /// <summary>A copy (so a run is not affected by later changes; the reduction epochs are copied too).</summary>
+    internal TrainingSettings Clone()
+    {
+        var copy = (TrainingSettings)MemberwiseClone();
+        if (LearningRateReductionEpochs is { } epochs) copy.LearningRateReductionEpochs = epochs.ToArray();
+        return copy;
+    }
 }

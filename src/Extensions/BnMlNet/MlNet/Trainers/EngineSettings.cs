@@ -72,6 +72,11 @@ internal static class EngineSettings
         EarlyStoppingPatience = o.EarlyStoppingPatience,
         EarlyStoppingMinDelta = o.EarlyStoppingMinDelta,
         RestoreBestModel = o.RestoreBestModel,
+        PlateauPatience = o.PlateauPatience,
+        PlateauFactor = o.PlateauFactor,
+        PlateauMaxReductions = o.PlateauMaxReductions,
+        EarlyStoppingRelativeMinDelta = o.EarlyStoppingRelativeMinDelta,
+        EarlyStoppingPatienceFraction = o.EarlyStoppingPatienceFraction,
     };
 
     public static LossKind Loss(ModelTask task) => task switch

@@ -54,6 +54,12 @@ internal static class OptionsValidator
         if (o.NumberOfThreads is { } t) SettingRules.Threads.Check(t, nameof(o.NumberOfThreads));
         SettingRules.EarlyStoppingPatience.Check(o.EarlyStoppingPatience, nameof(o.EarlyStoppingPatience));
         SettingRules.EarlyStoppingMinDelta.Check(o.EarlyStoppingMinDelta, nameof(o.EarlyStoppingMinDelta));
+        SettingRules.EarlyStoppingRelativeMinDelta.Check(o.EarlyStoppingRelativeMinDelta, nameof(o.EarlyStoppingRelativeMinDelta));
+        SettingRules.EarlyStoppingPatienceFraction.Check(o.EarlyStoppingPatienceFraction, nameof(o.EarlyStoppingPatienceFraction));
+        SettingRules.PlateauPatience.Check(o.PlateauPatience, nameof(o.PlateauPatience));
+        SettingRules.PlateauFactor.Check(o.PlateauFactor, nameof(o.PlateauFactor));
+        SettingRules.PlateauMaxReductions.Check(o.PlateauMaxReductions, nameof(o.PlateauMaxReductions));
+        SettingRules.CheckPlateau(o.PlateauPatience, o.EarlyStoppingPatience, nameof(o.PlateauPatience), nameof(o.EarlyStoppingPatience));
         MaximumCacheMegabytes.Check(o.MaximumCacheMegabytes, nameof(o.MaximumCacheMegabytes));
         SettingRules.CheckDefined(o.NonFiniteScoring, nameof(o.NonFiniteScoring));
         if (o is BatchNormMlpBinaryTrainer.Options b) SettingRules.LabelSmoothing.Check(b.LabelSmoothing, nameof(b.LabelSmoothing));

@@ -17,6 +17,16 @@ internal static class RecipeDefaults
     public const int StepBudget = 0;
     /// <summary>Epochs without a validation improvement before stopping.</summary>
     public const int EarlyStoppingPatience = 12;
+    /// <summary>Reduce-on-plateau's patience: 0, off (round 11).</summary>
+    public const int PlateauPatience = 0;
+    /// <summary>Reduce-on-plateau's factor (used only when <see cref="PlateauPatience"/> is above 0).</summary>
+    public const float PlateauFactor = 0.2f;
+    /// <summary>Reduce-on-plateau's most reductions: 0, no limit.</summary>
+    public const int PlateauMaxReductions = 0;
+    /// <summary>Early stopping's relative minimum improvement: 0, off (round 11).</summary>
+    public const float EarlyStoppingRelativeMinDelta = 0f;
+    /// <summary>Early stopping's patience fraction of the best epoch: 0, off (round 11).</summary>
+    public const float EarlyStoppingPatienceFraction = 0f;
     /// <summary>Inverted dropout after each hidden block.</summary>
     public const float DropoutRate = 0.1f;
     /// <summary>Adam's β₂.</summary>

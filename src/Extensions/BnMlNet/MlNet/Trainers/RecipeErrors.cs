@@ -35,6 +35,9 @@ internal static class RecipeLog
         if (result.LabelScaling is { } s)
             ch.Info(MessageSensitivity.None,
                 $"BatchNormMlp: trained on the standardized label (mean {s.Mean:G6}, std {s.Scale:G6}), folded back into the output layer.");
+        if (result.LearningRateReductionEpochs.Count > 0)
+            ch.Info(MessageSensitivity.None,
+                $"BatchNormMlp: the learning rate was multiplied by {settings.PlateauFactor} after epoch(s) {string.Join(", ", result.LearningRateReductionEpochs)} (PlateauPatience).");
     }
 
     /// <summary>Which of the feature column's categorical blocks the categorical embedding embeds.</summary>

@@ -20,9 +20,12 @@ internal static class RefitOnAllRows
     /// <summary>
     /// The refit's settings: those of the first fit (<paramref name="first"/>: the same seed, batch size, learning rate,
     /// threads and schedule kind), with the hold-out and early stopping off, no step budget and exactly
-    /// <paramref name="epochs"/> epochs (so a decaying schedule spans those epochs).
+    /// <paramref name="epochs"/> epochs (so a decaying schedule spans those epochs); the rate is reduced after the
+    /// same epochs as the first fit's reduce-on-plateau did (<paramref name="reductionEpochs"/>, those before
+    /// <paramref name="epochs"/>), with reduce-on-plateau itself off (the refit has no validation set).
     /// </summary>
-    public static TrainingSettings Settings(TrainingSettings first, BatchNormMlpOptionsBase o, int epochs, long rowsOfFirstFit, NetworkSpec spec)
+    public static TrainingSettings Settings(TrainingSettings first, BatchNormMlpOptionsBase o, int epochs, long rowsOfFirstFit, NetworkSpec spec,
+        IReadOnlyList<int>? reductionEpochs = null)
     {
         var s = EngineSettings.Training(o, first.Seed, rowsOfFirstFit, spec);
         s.BatchSize = first.BatchSize;
@@ -32,6 +35,10 @@ internal static class RefitOnAllRows
         s.StepBudget = 0;
         s.ValidationFraction = 0;
         s.EarlyStoppingPatience = 0;
+        s.PlateauPatience = 0;
+        s.PlateauMaxReductions = 0;
+        var replay = reductionEpochs?.Where(r => r < epochs).ToArray();
+        s.LearningRateReductionEpochs = replay is { Length: > 0 } ? replay : null;
         return s;
     }
 }

@@ -141,7 +141,30 @@ public static class Ablations
             o.BatchSize = 1024;
             o.LearningRate = 8e-3f;
         }),
+        // Issue 13 goal 1, fewer epochs (docs/tabular-recipe.md round 11): reduce-on-plateau (patience p, factor f, at most
+        // R reductions, then p more epochs without improvement stop the run; early stopping's 12 stays), a relative
+        // min-delta, and a patience growing with the best epoch.
+        new("plateau 3x0.2 2 cuts", o => Plateau(o, 3, 0.2f, 2)),
+        new("plateau 4x0.25 1 cut", o => Plateau(o, 4, 0.25f, 1)),
+        new("rel min-delta 1e-3", o => o.EarlyStoppingRelativeMinDelta = 1e-3f),
+        new("plateau 3x0.2 2 cuts rel 1e-3", o =>
+        {
+            Plateau(o, 3, 0.2f, 2);
+            o.EarlyStoppingRelativeMinDelta = 1e-3f;
+        }),
+        new("patience 6 + 0.2 best", o =>
+        {
+            o.EarlyStoppingPatience = 6;
+            o.EarlyStoppingPatienceFraction = 0.2f;
+        }),
     ];
+
+    private static void Plateau(BatchNormMlpOptionsBase o, int patience, float factor, int reductions)
+    {
+        o.PlateauPatience = patience;
+        o.PlateauFactor = factor;
+        o.PlateauMaxReductions = reductions;
+    }
 
     private static void Small(BatchNormMlpOptionsBase o, int members, bool refit)
     {
