@@ -9,8 +9,9 @@ public abstract partial class BatchNormMlpOptionsBase
     /// <summary>
     /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>): after this many epochs in a row without a validation
     /// improvement (counted from the last improvement or the last reduction), the learning rate of every later step is
-    /// multiplied by <see cref="PlateauFactor"/>, on top of <see cref="LearningRateSchedule"/>. Needs early stopping with
-    /// a longer patience (<see cref="EarlyStoppingPatience"/> above this) and a validation set (the hold-out of
+    /// multiplied by <see cref="PlateauFactor"/>, on top of <see cref="LearningRateSchedule"/>. Needs early stopping
+    /// (<see cref="EarlyStoppingPatience"/> above 0, and above this, else early stopping ends training before a reduction)
+    /// and a validation set (the hold-out of
     /// <see cref="ValidationFraction"/> or <c>Fit(train, validation)</c>); without one it does nothing. A refit on all
     /// rows (<see cref="RefitOnAllRows"/>) reduces the rate after the same epochs. At least 0; 0 turns it off.
     /// Default 0 (off; docs/tabular-recipe.md, round 11).

@@ -153,7 +153,6 @@ public sealed class PlateauTrainingTests
         yield return [nameof(TrainingSettings.EarlyStoppingRelativeMinDelta), (Action<TrainingSettings>)(s => s.EarlyStoppingRelativeMinDelta = -0.1f)];
         yield return [nameof(TrainingSettings.EarlyStoppingPatienceFraction), (Action<TrainingSettings>)(s => s.EarlyStoppingPatienceFraction = 1.5f)];
         yield return [nameof(TrainingSettings.PlateauPatience), (Action<TrainingSettings>)(s => { s.PlateauPatience = 3; s.EarlyStoppingPatience = 0; })];
-        yield return [nameof(TrainingSettings.PlateauPatience), (Action<TrainingSettings>)(s => { s.PlateauPatience = 4; s.EarlyStoppingPatience = 4; })];
         yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [0, 3])];
         yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [3, 3])];
         yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s =>

@@ -62,6 +62,11 @@ public sealed class OptionBoundaryTests
         yield return Float(nameof(BatchNormMlpOptionsBase.EmbeddingSigma), 0, false, 100, true, "in (0, 100]", (o, v) => o.EmbeddingSigma = v);
         yield return Int(nameof(BatchNormMlpOptionsBase.CategoricalEmbeddingDimension), 1, "in [1, 64]", (o, v) => o.CategoricalEmbeddingDimension = v, max: 64);
         yield return Int(nameof(BatchNormMlpOptionsBase.CategoricalEmbeddingMinimumLevels), 2, "in [2, 1000000]", (o, v) => o.CategoricalEmbeddingMinimumLevels = v, max: 1_000_000);
+        yield return Int(nameof(BatchNormMlpOptionsBase.PlateauPatience), 0, "at least 0", (o, v) => o.PlateauPatience = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.PlateauFactor), 0, false, 1, false, "in (0, 1)", (o, v) => o.PlateauFactor = v);
+        yield return Int(nameof(BatchNormMlpOptionsBase.PlateauMaxReductions), 0, "at least 0", (o, v) => o.PlateauMaxReductions = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingRelativeMinDelta), 0, true, 1, false, "in [0, 1)", (o, v) => o.EarlyStoppingRelativeMinDelta = v);
+        yield return Float(nameof(BatchNormMlpOptionsBase.EarlyStoppingPatienceFraction), 0, true, 1, true, "in [0, 1]", (o, v) => o.EarlyStoppingPatienceFraction = v);
         // binary and multiclass only (the probes use binary options); the multiclass field shares the rule
         yield return Float(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing), 0, true, 1, false, "in [0, 1)",
             (o, v) => ((BatchNormMlpBinaryTrainer.Options)o).LabelSmoothing = v);

@@ -29,7 +29,6 @@ public sealed class OptionsValidationTests
         yield return [nameof(BatchNormMlpOptionsBase.EarlyStoppingPatience), (Action<BatchNormMlpOptionsBase>)(o => o.EarlyStoppingPatience = -1)];
         yield return [nameof(BatchNormMlpOptionsBase.PlateauPatience), (Action<BatchNormMlpOptionsBase>)(o => o.PlateauPatience = -1)];
         yield return [nameof(BatchNormMlpOptionsBase.PlateauPatience), (Action<BatchNormMlpOptionsBase>)(o => { o.PlateauPatience = 3; o.EarlyStoppingPatience = 0; })];
-        yield return [nameof(BatchNormMlpOptionsBase.PlateauPatience), (Action<BatchNormMlpOptionsBase>)(o => { o.PlateauPatience = 12; o.EarlyStoppingPatience = 12; })];
         yield return [nameof(BatchNormMlpOptionsBase.PlateauFactor), (Action<BatchNormMlpOptionsBase>)(o => o.PlateauFactor = 1f)];
         yield return [nameof(BatchNormMlpOptionsBase.PlateauFactor), (Action<BatchNormMlpOptionsBase>)(o => o.PlateauFactor = 0f)];
         yield return [nameof(BatchNormMlpOptionsBase.PlateauMaxReductions), (Action<BatchNormMlpOptionsBase>)(o => o.PlateauMaxReductions = -1)];

@@ -132,19 +132,21 @@ public static class SettingRules
         }
     }
 
-    /// <summary>Reduce-on-plateau needs early stopping with a longer patience than its own.</summary>
+    /// <summary>
+    /// Reduce-on-plateau needs early stopping (it watches the same validation loss). With an early-stopping patience of
+    /// at most the plateau's, early stopping ends the run before any reduction.
+    /// </summary>
     /// <param name="plateauPatience">The plateau patience (0: off).</param>
     /// <param name="earlyStoppingPatience">The early-stopping patience (0: off).</param>
     /// <param name="plateauName">The plateau setting's name as the caller knows it.</param>
     /// <param name="earlyStoppingName">The early-stopping setting's name as the caller knows it.</param>
-    /// <exception cref="ArgumentException">The plateau is on and early stopping is off or no more patient.</exception>
+    /// <exception cref="ArgumentException">The plateau is on and early stopping is off.</exception>
     public static void CheckPlateau(int plateauPatience, int earlyStoppingPatience, string plateauName, string earlyStoppingName)
     {
-        if (plateauPatience > 0 && earlyStoppingPatience <= plateauPatience)
+        if (plateauPatience > 0 && earlyStoppingPatience == 0)
             throw new ArgumentException(
-                $"{plateauName} is {plateauPatience}, so it needs {earlyStoppingName} above {plateauPatience} (it is {earlyStoppingPatience}): " +
-                $"reduce-on-plateau watches the validation loss with early stopping, and with {earlyStoppingName} ≤ {plateauName} the run would stop before the rate is reduced" +
-                (earlyStoppingPatience == 0 ? " (0 turns early stopping off)." : "."),
+                $"{plateauName} is {plateauPatience}, which needs early stopping, but {earlyStoppingName} is 0 (off): reduce-on-plateau watches the " +
+                $"validation loss with early stopping; set {earlyStoppingName} above {plateauName} (e.g. {Math.Min(int.MaxValue - 1, plateauPatience) + 1}), or {plateauName} to 0.",
                 plateauName);
     }
 

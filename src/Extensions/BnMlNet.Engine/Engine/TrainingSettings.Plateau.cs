@@ -6,7 +6,8 @@ public sealed partial class TrainingSettings
     /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>, mode "min", no cooldown): after this many epochs in a row
     /// without a validation improvement (counted from the last improvement or the last reduction), every later step's
     /// rate is multiplied by <see cref="PlateauFactor"/> (on top of <see cref="Schedule"/>). Needs early stopping
-    /// (<see cref="EarlyStoppingPatience"/> above this) and a validation set; without one it does nothing. The epochs
+    /// (<see cref="EarlyStoppingPatience"/> above 0, and above this, else early stopping ends the run before a
+    /// reduction) and a validation set; without one it does nothing. The epochs
     /// after which the rate was reduced are in <see cref="TrainingResult.LearningRateReductionEpochs"/>. At least 0;
     /// 0 (the default) turns it off.
     /// </summary>

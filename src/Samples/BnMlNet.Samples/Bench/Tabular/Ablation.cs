@@ -157,6 +157,11 @@ public static class Ablations
             o.EarlyStoppingPatience = 6;
             o.EarlyStoppingPatienceFraction = 0.2f;
         }),
+        // Round 11's second run (after the first five lost accuracy on the small tables): a milder factor, a longer
+        // plateau patience, and reductions without a limit (early stopping's 12 alone ends the run).
+        new("plateau 3x0.5 2 cuts", o => Plateau(o, 3, 0.5f, 2)),
+        new("plateau 5x0.3 1 cut", o => Plateau(o, 5, 0.3f, 1)),
+        new("plateau 4x0.5 no limit", o => Plateau(o, 4, 0.5f, 0)),
     ];
 
     private static void Plateau(BatchNormMlpOptionsBase o, int patience, float factor, int reductions)
