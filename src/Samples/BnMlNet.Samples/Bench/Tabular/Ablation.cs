@@ -162,6 +162,17 @@ public static class Ablations
         new("plateau 3x0.5 2 cuts", o => Plateau(o, 3, 0.5f, 2)),
         new("plateau 5x0.3 1 cut", o => Plateau(o, 5, 0.3f, 1)),
         new("plateau 4x0.5 no limit", o => Plateau(o, 4, 0.5f, 0)),
+        // Round 11's third run: the accuracy-neutral "no limit" plateau with a shorter early-stopping patience.
+        new("plateau 4x0.5 patience 8", o =>
+        {
+            Plateau(o, 4, 0.5f, 0);
+            o.EarlyStoppingPatience = 8;
+        }),
+        new("plateau 3x0.5 patience 9", o =>
+        {
+            Plateau(o, 3, 0.5f, 0);
+            o.EarlyStoppingPatience = 9;
+        }),
     ];
 
     private static void Plateau(BatchNormMlpOptionsBase o, int patience, float factor, int reductions)
