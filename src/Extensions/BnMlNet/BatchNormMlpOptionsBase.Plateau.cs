@@ -7,7 +7,7 @@ public abstract partial class BatchNormMlpOptionsBase
     // ---- Reduce-on-plateau and the stopping rule (issue 13 goal 1) ----
 
     /// <summary>
-    /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>): after this many epochs in a row without a validation
+    /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>, counted as Keras counts: this patience p reduces after p bad epochs, PyTorch's patience p − 1 does): after this many epochs in a row without a validation
     /// improvement (counted from the last improvement or the last reduction), the learning rate of every later step is
     /// multiplied by <see cref="PlateauFactor"/>, on top of <see cref="LearningRateSchedule"/>. Needs early stopping
     /// (<see cref="EarlyStoppingPatience"/> above 0, and above this, else early stopping ends training before a reduction)

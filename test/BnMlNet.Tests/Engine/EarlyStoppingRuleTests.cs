@@ -93,16 +93,30 @@ public sealed class EarlyStoppingRuleTests
     {
         // patience 2, fraction 0.5: improving to e6 → patience max(2, ⌈3⌉) = 3; e7..e9 bad → stop at e9 (fixed 2: e8).
         double[] losses = [6, 5, 4, 3, 2, 1, 1.5, 1.5, 1.5, 1.5];
-        var grown = Run(new EarlyStopping(2, 0, patienceFraction: 0.5), losses);
+        var grown = Run(new EarlyStopping(2, 0, patienceFraction: 0.5f), losses);
         Assert.AreEqual(6, grown.Best);
         Assert.AreEqual(9, grown.Stopped);
         Assert.AreEqual(8, Run(new EarlyStopping(2, 0), losses).Stopped);
         // a short run keeps the floor: best e1 → max(2, ⌈0.5⌉ = 1) = 2, so e2, e3 bad → stop at e3
-        Assert.AreEqual(3, Run(new EarlyStopping(2, 0, patienceFraction: 0.5), 1, 2, 2, 2).Stopped);
+        Assert.AreEqual(3, Run(new EarlyStopping(2, 0, patienceFraction: 0.5f), 1, 2, 2, 2).Stopped);
         // ⌈0.3 · 7⌉ = 3 (not 2.1 rounded down)
-        var rule = new EarlyStopping(1, 0, patienceFraction: 0.3);
+        var rule = new EarlyStopping(1, 0, patienceFraction: 0.3f);
         for (int e = 1; e <= 7; e++) rule.Observe(e, 10 - e);
         Assert.AreEqual(3, rule.Patience);
+    }
+
+    [TestMethod]
+    public void TheGrownPatienceOfAFloatFractionIsTheDecimalOnes()
+    {
+        // The option is a float: 0.2f is 0.2000000030 in double, whose product with 30 has the ceiling 7; the rule
+        // must give ⌈0.2 · 30⌉ = 6, and likewise at the other multiples where the decimal product is a whole number.
+        foreach (var (fraction, best, expected) in new[] { (0.2f, 30, 6), (0.2f, 5, 1), (0.1f, 30, 3), (0.3f, 10, 3), (0.3f, 70, 21), (0.2f, 31, 7) })
+        {
+            var rule = new EarlyStopping(1, 0, patienceFraction: fraction);
+            for (int e = 1; e <= best; e++) rule.Observe(e, 1000 - e);
+            Assert.AreEqual(best, rule.BestEpoch);
+            Assert.AreEqual(expected, rule.Patience, $"fraction {fraction}, best epoch {best}");
+        }
     }
 
     [TestMethod]

@@ -133,8 +133,9 @@ public static class SettingRules
     }
 
     /// <summary>
-    /// Reduce-on-plateau needs early stopping (it watches the same validation loss). With an early-stopping patience of
-    /// at most the plateau's, early stopping ends the run before any reduction.
+    /// Reduce-on-plateau needs early stopping (it watches the same validation loss). With a fixed early-stopping patience
+    /// of at most the plateau's, early stopping ends the run before any reduction (a patience grown by
+    /// <c>EarlyStoppingPatienceFraction</c> can still leave room for one).
     /// </summary>
     /// <param name="plateauPatience">The plateau patience (0: off).</param>
     /// <param name="earlyStoppingPatience">The early-stopping patience (0: off).</param>

@@ -3,7 +3,7 @@ namespace BnMlNet.Engine;
 public sealed partial class TrainingSettings
 {
     /// <summary>
-    /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>, mode "min", no cooldown): after this many epochs in a row
+    /// Reduce-on-plateau (as PyTorch's <c>ReduceLROnPlateau</c>, mode "min", no cooldown, counted as Keras counts: this patience p reduces after p bad epochs, PyTorch's patience p − 1 does; a session from <c>NetworkTrainer.CreateSession</c> does not apply it, only <c>NetworkTrainer.Train</c>): after this many epochs in a row
     /// without a validation improvement (counted from the last improvement or the last reduction), every later step's
     /// rate is multiplied by <see cref="PlateauFactor"/> (on top of <see cref="Schedule"/>). Needs early stopping
     /// (<see cref="EarlyStoppingPatience"/> above 0, and above this, else early stopping ends the run before a

@@ -12,7 +12,7 @@ namespace BnMlNet.Engine.Training;
 /// <c>maxReductions</c> &gt; 0 no more than that many reductions are made, and the run stops when, after the last one,
 /// <c>plateauPatience</c> epochs in a row bring no improvement (or early stopping fires first).
 /// </remarks>
-internal sealed class EarlyStopping(int patience, double minDelta, double relativeMinDelta = 0, double patienceFraction = 0,
+internal sealed class EarlyStopping(int patience, double minDelta, double relativeMinDelta = 0, float patienceFraction = 0,
     int plateauPatience = 0, int maxReductions = 0)
 {
     private int _epochsWithoutImprovement;
@@ -31,8 +31,11 @@ internal sealed class EarlyStopping(int patience, double minDelta, double relati
         : relativeMinDelta == 0 ? BestLoss - minDelta
         : BestLoss - minDelta - relativeMinDelta * Math.Abs(BestLoss);
 
-    /// <summary>The patience in force: <c>max(patience, ⌈patienceFraction · best epoch⌉)</c>.</summary>
-    public int Patience => patienceFraction == 0 ? patience : Math.Max(patience, (int)Math.Ceiling(patienceFraction * BestEpoch));
+    /// <summary>
+    /// The patience in force: <c>max(patience, ⌈patienceFraction · best epoch⌉)</c>. The product is taken in float, the
+    /// option's own type, so 0.2 · 30 gives 6 (in double the float 0.2 is 0.2000000030, and the ceiling would give 7).
+    /// </summary>
+    public int Patience => patienceFraction == 0 ? patience : Math.Max(patience, (int)MathF.Ceiling(patienceFraction * BestEpoch));
 
     /// <summary>Records an epoch's validation loss; returns true when it is a new best.</summary>
     public bool Observe(int epoch, double validationLoss)

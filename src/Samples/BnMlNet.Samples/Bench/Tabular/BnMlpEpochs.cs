@@ -8,8 +8,10 @@ namespace BnMlNet.Samples.Bench.Tabular;
 public static class BnMlpEpochs
 {
     /// <summary>
-    /// ", N ep (best B)" for a BN-MLP model: N epochs run, B the epoch of the lowest validation loss (the one kept);
-    /// empty for any other model.
+    /// ", N ep (best B)" for a BN-MLP model: N epochs run, B the epoch of the lowest validation loss; empty for any
+    /// other model. B is the epoch kept unless a min-delta (<c>EarlyStoppingMinDelta</c>,
+    /// <c>EarlyStoppingRelativeMinDelta</c>) made an earlier epoch the last improvement: then the kept epoch is earlier
+    /// than B (the logs of round 11's "rel min-delta" variants read so).
     /// </summary>
     public static string Describe(ITransformer model)
     {
