@@ -37,14 +37,16 @@ public sealed class PlateauOptionsTests
         Enumerable.Range(1, history.Count - 1).Where(i => history[i].LearningRate < history[i - 1].LearningRate).Select(i => history[i - 1].Epoch).ToList();
 
     [TestMethod]
-    [DataRow(SyntheticData.Task.Binary)]
-    [DataRow(SyntheticData.Task.Regression)]
-    public void TheRefitReducesTheRateAfterTheSameEpochsAsTheHoldOutsFit(SyntheticData.Task task)
+    [DataRow(SyntheticData.Task.Binary, 1)]
+    [DataRow(SyntheticData.Task.Regression, 1)]
+    [DataRow(SyntheticData.Task.Binary, 3)]
+    [DataRow(SyntheticData.Task.Multiclass, 3)]
+    public void TheRefitReducesTheRateAfterTheSameEpochsAsTheHoldOutsFit(SyntheticData.Task task, int members)
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(Rows(400, 1));
-        var first = RefitOnAllRowsTests.ModelOf(RefitOnAllRowsTests.Pipeline(ml, task, Plateauing).Fit(train)).TrainingHistory;
-        var refit = RefitOnAllRowsTests.ModelOf(RefitOnAllRowsTests.Pipeline(ml, task, o => { Plateauing(o); o.RefitOnAllRows = true; }).Fit(train)).TrainingHistory;
+        var first = RefitOnAllRowsTests.ModelOf(RefitOnAllRowsTests.Pipeline(ml, task, o => { Plateauing(o); o.EnsembleSize = members; }).Fit(train)).TrainingHistory;
+        var refit = RefitOnAllRowsTests.ModelOf(RefitOnAllRowsTests.Pipeline(ml, task, o => { Plateauing(o); o.EnsembleSize = members; o.RefitOnAllRows = true; }).Fit(train)).TrainingHistory;
 
         var drops = Drops(first);
         int chosen = refit.Count;
