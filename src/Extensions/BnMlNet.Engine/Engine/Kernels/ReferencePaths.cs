@@ -10,4 +10,10 @@ internal static class ReferencePaths
 {
     /// <summary>True: run the reference passes.</summary>
     public static volatile bool Enabled;
+
+    /// <summary>
+    /// True: run only the categorical embedding's scalar loops (<see cref="Layers.CategoricalEmbeddingLayer"/>), every
+    /// other pass as usual, so that a benchmark can time that one change interleaved (tools/SpeedProfile's "refcat").
+    /// </summary>
+    public static volatile bool CategoricalEmbedding;
 }

@@ -68,7 +68,7 @@ internal static class CategoricalEmbeddingLayer
     /// <summary>o [rows×OutputWidth] from u [rows×InputWidth] and the table E.</summary>
     public static void Forward(Span<float> o, ReadOnlySpan<float> u, ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
-        if (!ReferencePaths.Enabled && CategoricalEmbeddingVector.CanForward(table, layout))
+        if (!ReferencePaths.Enabled && !ReferencePaths.CategoricalEmbedding && CategoricalEmbeddingVector.CanForward(table, layout))
             CategoricalEmbeddingVector.Forward(o, u, table, layout, rows);
         else
             ForwardReference(o, u, table, layout, rows);
@@ -82,7 +82,7 @@ internal static class CategoricalEmbeddingLayer
     public static void Backward(Span<float> du, Span<float> dTable, ReadOnlySpan<float> dO, ReadOnlySpan<float> u,
         ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
-        if (!ReferencePaths.Enabled && CategoricalEmbeddingVector.IsSupported)
+        if (!ReferencePaths.Enabled && !ReferencePaths.CategoricalEmbedding && CategoricalEmbeddingVector.IsSupported)
             CategoricalEmbeddingVector.Backward(du, dTable, dO, u, table, layout, rows);
         else
             BackwardReference(du, dTable, dO, u, table, layout, rows);
