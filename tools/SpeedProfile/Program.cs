@@ -11,8 +11,9 @@ using Microsoft.ML.Trainers.LightGbm;
 // max(s, 0.5)/max(LightGbm s, 0.5). The variant "reference" is the defaults through the engine's reference passes
 // (ReferencePaths: the unfused, scalar passes, same bits); with it, a last column gives the median over rounds of
 // each round's seconds divided by that round's "reference" seconds (an interleaved A/B). The variant "refcat" is the
-// defaults with only the categorical embedding's scalar reference loops (ReferencePaths.CategoricalEmbedding), the
-// A/B of docs/performance/catfast.md; it takes the ratio column when there is no "reference". NO_LIGHTGBM=1 skips the
+// defaults with only the categorical embedding's scalar reference loops (ReferencePaths.CategoricalEmbedding), "refmask"
+// the defaults with the dropout mask's serial draws (ReferencePaths.DropoutStreams), "refboth" both: the A/B of
+// docs/performance/catfast.md; the first of them takes the ratio column when there is no "reference". NO_LIGHTGBM=1 skips the
 // timed LightGbm fits (their seconds and the ratio to them then read 0 and ∞).
 // Usage: dotnet run -c Release --project tools/SpeedProfile -- DIRECTORY DATASET[,DATASET...] VARIANT[,VARIANT...] [ROUNDS]
 if (args.Length < 3 || !Directory.Exists(args[0]))
@@ -53,7 +54,7 @@ foreach (var d in suite)
     }
     double lg = Median(lgb);
     int refIndex = Array.FindIndex(variants, v => v.Name == "reference");
-    if (refIndex < 0) refIndex = Array.FindIndex(variants, v => v.Name == "refcat");
+    if (refIndex < 0) refIndex = Array.FindIndex(variants, v => v.Name is "refcat" or "refmask" or "refboth");
     for (int i = 0; i < variants.Length; i++)
     {
         double s = Median(times[i]);
@@ -122,11 +123,15 @@ internal static class Reference
     private static System.Reflection.FieldInfo Field(string name) =>
         Paths.GetField(name) ?? throw new InvalidOperationException($"The engine has no ReferencePaths.{name} switch.");
 
-    /// <summary>"reference": every reference pass; "refcat": the categorical embedding's only; anything else: none.</summary>
+    /// <summary>
+    /// "reference": every reference pass; "refcat": the categorical embedding's scalar loops only; "refmask": the dropout
+    /// mask without side-by-side stretches only; "refboth": those two; anything else: none.
+    /// </summary>
     public static void Set(string variant)
     {
         Field("Enabled").SetValue(null, variant == "reference");
-        Field("CategoricalEmbedding").SetValue(null, variant == "refcat");
+        Field("CategoricalEmbedding").SetValue(null, variant is "refcat" or "refboth");
+        Field("DropoutStreams").SetValue(null, variant is "refmask" or "refboth");
     }
 }
 
@@ -138,6 +143,8 @@ internal static class Variants
         ["defaults"] = _ => { },
         ["reference"] = _ => { },
         ["refcat"] = _ => { },
+        ["refmask"] = _ => { },
+        ["refboth"] = _ => { },
         ["t1"] = o => o.NumberOfThreads = 1,
         ["b128"] = o => o.BatchSize = 128,
         ["b128p16"] = o => { o.BatchSize = 128; o.EarlyStoppingPatience = 16; },

@@ -16,4 +16,10 @@ internal static class ReferencePaths
     /// other pass as usual, so that a benchmark can time that one change interleaved (tools/SpeedProfile's "refcat").
     /// </summary>
     public static volatile bool CategoricalEmbedding;
+
+    /// <summary>
+    /// True: draw dropout masks without the eight side-by-side stretches (<see cref="Xoshiro256.FillMask"/>'s serial
+    /// state transition instead), every other pass as usual (tools/SpeedProfile's "refmask").
+    /// </summary>
+    public static volatile bool DropoutStreams;
 }
