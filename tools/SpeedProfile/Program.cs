@@ -12,7 +12,8 @@ using Microsoft.ML.Trainers.LightGbm;
 // (ReferencePaths: the unfused, scalar passes, same bits); with it, a last column gives the median over rounds of
 // each round's seconds divided by that round's "reference" seconds (an interleaved A/B). The variant "refcat" is the
 // defaults with only the categorical embedding's scalar reference loops (ReferencePaths.CategoricalEmbedding), "refmask"
-// the defaults with the dropout mask's serial draws (ReferencePaths.DropoutStreams), "refboth" both: the A/B of
+// the defaults with the dropout mask's serial draws (ReferencePaths.DropoutStreams), "refboth" both, "refprep" the
+// preprocessing as before (ReferencePaths.Preprocessing), "refall" all three: the A/B of
 // docs/performance/catfast.md; the first of them takes the ratio column when there is no "reference". NO_LIGHTGBM=1 skips the
 // timed LightGbm fits (their seconds and the ratio to them then read 0 and ∞).
 // Usage: dotnet run -c Release --project tools/SpeedProfile -- DIRECTORY DATASET[,DATASET...] VARIANT[,VARIANT...] [ROUNDS]
@@ -54,7 +55,7 @@ foreach (var d in suite)
     }
     double lg = Median(lgb);
     int refIndex = Array.FindIndex(variants, v => v.Name == "reference");
-    if (refIndex < 0) refIndex = Array.FindIndex(variants, v => v.Name is "refcat" or "refmask" or "refboth");
+    if (refIndex < 0) refIndex = Array.FindIndex(variants, v => v.Name is "refcat" or "refmask" or "refboth" or "refprep" or "refall");
     for (int i = 0; i < variants.Length; i++)
     {
         double s = Median(times[i]);
@@ -125,13 +126,14 @@ internal static class Reference
 
     /// <summary>
     /// "reference": every reference pass; "refcat": the categorical embedding's scalar loops only; "refmask": the dropout
-    /// mask without side-by-side stretches only; "refboth": those two; anything else: none.
+    /// mask without side-by-side stretches only; "refboth": those two; "refprep": the preprocessor's row passes only; "refall": the three (main's code for everything branch catfast changed); anything else: none.
     /// </summary>
     public static void Set(string variant)
     {
         Field("Enabled").SetValue(null, variant == "reference");
-        Field("CategoricalEmbedding").SetValue(null, variant is "refcat" or "refboth");
-        Field("DropoutStreams").SetValue(null, variant is "refmask" or "refboth");
+        Field("CategoricalEmbedding").SetValue(null, variant is "refcat" or "refboth" or "refall");
+        Field("DropoutStreams").SetValue(null, variant is "refmask" or "refboth" or "refall");
+        Field("Preprocessing").SetValue(null, variant is "refprep" or "refall");
     }
 }
 
@@ -145,6 +147,8 @@ internal static class Variants
         ["refcat"] = _ => { },
         ["refmask"] = _ => { },
         ["refboth"] = _ => { },
+        ["refprep"] = _ => { },
+        ["refall"] = _ => { },
         ["t1"] = o => o.NumberOfThreads = 1,
         ["b128"] = o => o.BatchSize = 128,
         ["b128p16"] = o => { o.BatchSize = 128; o.EarlyStoppingPatience = 16; },

@@ -22,4 +22,10 @@ internal static class ReferencePaths
     /// state transition instead), every other pass as usual (tools/SpeedProfile's "refmask").
     /// </summary>
     public static volatile bool DropoutStreams;
+
+    /// <summary>
+    /// True: the preprocessor's row passes one input at a time (<see cref="Preprocessing.FeaturePreprocessor.Apply"/> per
+    /// row, as before branch catfast), every other pass as usual (tools/SpeedProfile's "refprep").
+    /// </summary>
+    public static volatile bool Preprocessing;
 }

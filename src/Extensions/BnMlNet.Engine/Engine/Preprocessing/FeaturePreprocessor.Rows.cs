@@ -8,7 +8,7 @@ namespace BnMlNet.Engine.Preprocessing;
 public sealed partial class FeaturePreprocessor
 {
     /// <summary>Whether the row passes run <see cref="TransformRow"/> (256-bit vectors, not the reference path).</summary>
-    private static bool RowVectorsEnabled => Vector256.IsHardwareAccelerated && !ReferencePaths.Enabled;
+    private static bool RowVectorsEnabled => Vector256.IsHardwareAccelerated && !ReferencePaths.Enabled && !ReferencePaths.Preprocessing;
 
     /// <summary>
     /// output[j] = Transform(j, input[j]) for the <see cref="InputSize"/> inputs, bit for bit: per lane the same IEEE
