@@ -1,4 +1,6 @@
+using BnMlNet.Engine;
 using BnMlNet.Engine.Kernels;
+using BnMlNet.Engine.Losses;
 
 namespace BnMlNet.Tests.Engine;
 
@@ -66,5 +68,30 @@ public sealed class DropoutStreamsTests
         new Xoshiro256(5).FillMask(mask, 0.25f, 4f / 3f);
         Assert.IsTrue(mask.All(v => v == 4f / 3f || BitConverter.SingleToUInt32Bits(v) == 0), "keep or +0");
         Assert.AreEqual(0.75, mask.Count(v => v != 0f) / (double)mask.Length, 0.01);
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // it flips the process-wide ReferencePaths switch
+    [DataRow(1)]
+    [DataRow(2)]
+    public void TrainingWithEitherDrawGivesTheSameModel(int threads)
+    {
+        // The default widths 128-64 at batch 128: masks of 16,384 and 8,192 draws per batch, both through the stretches.
+        var data = TestData.Blobs(300, 4);
+        var spec = new NetworkSpec(4, [128, 64], 3, InputBatchNorm: true) { DropoutRate = 0.1f };
+        var settings = new TrainingSettings { Epochs = 2, BatchSize = 128, LearningRate = 1e-2f, Seed = 8, Threads = threads };
+        TrainingResult Run(bool serial)
+        {
+            bool before = ReferencePaths.DropoutStreams;
+            ReferencePaths.DropoutStreams = serial;
+            try { return new NetworkTrainer(spec, LossKind.SoftmaxCrossEntropy, settings).Train(data); }
+            finally { ReferencePaths.DropoutStreams = before; }
+        }
+        var streams = Run(serial: false);
+        var serial = Run(serial: true);
+        for (int l = 0; l < serial.Network.Layers.Count; l++)
+            CollectionAssert.AreEqual(serial.Network.Layers[l].Weights.Select(BitConverter.SingleToUInt32Bits).ToArray(),
+                streams.Network.Layers[l].Weights.Select(BitConverter.SingleToUInt32Bits).ToArray(), $"layer {l} weights");
+        CollectionAssert.AreEqual(serial.History.Select(h => h.TrainLoss).ToArray(), streams.History.Select(h => h.TrainLoss).ToArray());
     }
 }
