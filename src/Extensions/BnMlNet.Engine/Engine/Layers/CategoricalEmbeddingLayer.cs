@@ -26,7 +26,7 @@ internal sealed class CategoricalLayout
             for (int j = 0; j < levels[b]; j++) inBlock[starts[b] + j] = true;
         }
         PassThrough = Enumerable.Range(0, inputWidth).Where(i => !inBlock[i]).ToArray();
-        PaddedLevels = levels.Select(l => (l + 7) / 8 * 8).ToArray();
+        PaddedLevels = levels.Select(l => (l + 15) / 16 * 16).ToArray();
         TransposedOffset = new int[starts.Length];
         for (int b = 0, at = 0; b < starts.Length; b++)
         {
@@ -44,7 +44,7 @@ internal sealed class CategoricalLayout
     public int TableSize { get; }
     /// <summary>Positions of u outside every block, ascending (after the blocks in the output).</summary>
     public int[] PassThrough { get; }
-    /// <summary>Each block's level count rounded up to a multiple of 8 (the transposed table's row length, <see cref="CategoricalEmbeddingVector"/>).</summary>
+    /// <summary>Each block's level count rounded up to a multiple of 16 (the transposed table's row length, <see cref="CategoricalEmbeddingVector"/>).</summary>
     public int[] PaddedLevels { get; }
     /// <summary>Where block b's Eᵀ [d×<see cref="PaddedLevels"/>[b]] starts in the transposed table.</summary>
     public int[] TransposedOffset { get; }

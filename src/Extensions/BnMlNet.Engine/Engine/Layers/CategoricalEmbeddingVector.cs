@@ -14,9 +14,11 @@ namespace BnMlNet.Engine.Layers;
 /// A zero input is not skipped but its product added: with a finite table it is ±0, and an accumulator that starts at
 /// +0 is never −0 (round to nearest gives −0 only for −0 + −0), so adding ±0 leaves its bits as they were. Hence
 /// <see cref="CanForward"/>: only for an all-finite table (0·∞ would be NaN where the reference skips).</item>
-/// <item>∂E: eight positions k per vector, rows in order, a zero input skipped as in the reference.</item>
-/// <item>∂u: eight levels j per vector through a transposed copy of the table (Eᵀ, levels padded to a multiple of 8),
-/// so each lane sums its k = 0 … d − 1 in order from +0, as the reference does for one level.</item>
+/// <item>∂E: eight positions k per vector, rows in order (with d = 8 four rows per load and store of a level's row), a
+/// zero input skipped as in the reference.</item>
+/// <item>∂u: eight levels j per vector (sixteen with d = 8 on 512-bit hardware) through a transposed copy of the table
+/// (Eᵀ, levels padded to a multiple of 16), so each lane sums its k = 0 … d − 1 in order from +0, as the reference
+/// does for one level.</item>
 /// </list>
 /// </summary>
 internal static class CategoricalEmbeddingVector
@@ -27,6 +29,7 @@ internal static class CategoricalEmbeddingVector
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     /// <summary>Whether <see cref="Forward"/> gives the reference's bits for this table: vectors, and every entry finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CanForward(ReadOnlySpan<float> table, CategoricalLayout layout)
     {
         if (!IsSupported) return false;
@@ -45,6 +48,7 @@ internal static class CategoricalEmbeddingVector
     }
 
     /// <summary>o [rows×OutputWidth] from u [rows×InputWidth] and an all-finite table (<see cref="CanForward"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Span<float> o, ReadOnlySpan<float> u, ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
         int d = layout.Dimension, nb = layout.Starts.Length, w = layout.InputWidth, ow = layout.OutputWidth;
@@ -69,6 +73,7 @@ internal static class CategoricalEmbeddingVector
     }
 
     /// <summary>One block of rows r … r + 3: o[·, at + k] = Σ_j u[·, start + j]·E[off + j·d + k], j ascending from +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlock4(ref float U, ref float O, ref float T, int r, int w, int ow, int start, int levels, int off, int at, int d)
     {
         int u0 = r * w + start, u1 = u0 + w, u2 = u1 + w, u3 = u2 + w;
@@ -95,6 +100,7 @@ internal static class CategoricalEmbeddingVector
     }
 
     /// <summary>One block of one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlock1(ref float U, ref float O, ref float T, int r, int w, int ow, int start, int levels, int off, int at, int d)
     {
         int u0 = r * w + start;
@@ -110,6 +116,7 @@ internal static class CategoricalEmbeddingVector
     }
 
     /// <summary>One output element as the reference computes it (zero inputs skipped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardScalar(ref float U, ref float O, ref float T, int r, int w, int ow, int start, int levels, int off, int at, int d, int k)
     {
         float acc = 0f;
@@ -124,6 +131,7 @@ internal static class CategoricalEmbeddingVector
     }
 
     /// <summary>The backward pass of <see cref="CategoricalEmbeddingLayer.Backward"/>, same arguments, same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> du, Span<float> dTable, ReadOnlySpan<float> dO, ReadOnlySpan<float> u,
         ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
@@ -135,14 +143,46 @@ internal static class CategoricalEmbeddingVector
         ref float U = ref MemoryMarshal.GetReference(u);
         ref float G = ref MemoryMarshal.GetReference(dO);
         ref float DT = ref MemoryMarshal.GetReference(dTable);
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        if (d == Lanes)
+            for (; r + 4 <= rows; r += 4)
+                for (int b = 0; b < nb; b++)
+                    TableGradient4(ref U, ref G, ref DT, r, w, ow, layout.Starts[b], layout.Levels[b], layout.TableOffset[b], b * d);
+        for (; r < rows; r++)
             for (int b = 0; b < nb; b++)
                 TableGradient(ref U, ref G, ref DT, r, w, ow, layout.Starts[b], layout.Levels[b], layout.TableOffset[b], b * d, d);
         if (du.IsEmpty) return;
         InputGradient(du, dO, table, layout, rows);
     }
 
+    /// <summary>
+    /// <see cref="TableGradient"/> for rows r … r + 3 of one block with d = 8: each level's row of ∂E is loaded once and
+    /// gets the four rows' products in row order (nonzero inputs only), then stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TableGradient4(ref float U, ref float G, ref float DT, int r, int w, int ow, int start, int levels, int off, int at)
+    {
+        int u0 = r * w + start, g0 = r * ow + at;
+        var g0v = Vector256.LoadUnsafe(ref G, (nuint)g0);
+        var g1v = Vector256.LoadUnsafe(ref G, (nuint)(g0 + ow));
+        var g2v = Vector256.LoadUnsafe(ref G, (nuint)(g0 + 2 * ow));
+        var g3v = Vector256.LoadUnsafe(ref G, (nuint)(g0 + 3 * ow));
+        for (int j = 0; j < levels; j++)
+        {
+            float x0 = Unsafe.Add(ref U, u0 + j), x1 = Unsafe.Add(ref U, u0 + w + j);
+            float x2 = Unsafe.Add(ref U, u0 + 2 * w + j), x3 = Unsafe.Add(ref U, u0 + 3 * w + j);
+            ref float de = ref Unsafe.Add(ref DT, off + j * Lanes);
+            var e = Vector256.LoadUnsafe(ref de);
+            if (x0 != 0f) e += Vector256.Create(x0) * g0v;
+            if (x1 != 0f) e += Vector256.Create(x1) * g1v;
+            if (x2 != 0f) e += Vector256.Create(x2) * g2v;
+            if (x3 != 0f) e += Vector256.Create(x3) * g3v;
+            e.StoreUnsafe(ref de);
+        }
+    }
+
     /// <summary>∂E[off + j·d + k] += u[r, start + j]·dO[r, at + k] for one row and block (nonzero inputs only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TableGradient(ref float U, ref float G, ref float DT, int r, int w, int ow, int start, int levels, int off, int at, int d)
     {
         int u0 = r * w + start, g0 = r * ow + at;
@@ -163,7 +203,45 @@ internal static class CategoricalEmbeddingVector
         }
     }
 
+    /// <summary>
+    /// One row and block of ∂u with d = 8 on 512-bit vectors: the eight dO values broadcast once, then sixteen levels per
+    /// vector, each lane ((0 + Eᵀ[0]·g₀) + Eᵀ[1]·g₁) + … + Eᵀ[7]·g₇, k in order as the reference sums it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputGradient512(ref float TT, ref float G, ref float DU, Span<float> du, Span<float> tail, int t0, int pb,
+        int g0, int u0, int levels)
+    {
+        var g0v = Vector512.Create(Unsafe.Add(ref G, g0));
+        var g1v = Vector512.Create(Unsafe.Add(ref G, g0 + 1));
+        var g2v = Vector512.Create(Unsafe.Add(ref G, g0 + 2));
+        var g3v = Vector512.Create(Unsafe.Add(ref G, g0 + 3));
+        var g4v = Vector512.Create(Unsafe.Add(ref G, g0 + 4));
+        var g5v = Vector512.Create(Unsafe.Add(ref G, g0 + 5));
+        var g6v = Vector512.Create(Unsafe.Add(ref G, g0 + 6));
+        var g7v = Vector512.Create(Unsafe.Add(ref G, g0 + 7));
+        for (int j = 0; j < levels; j += 16)
+        {
+            ref float t = ref Unsafe.Add(ref TT, t0 + j);
+            var a = Vector512<float>.Zero + Vector512.LoadUnsafe(ref t) * g0v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)pb) * g1v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(2 * pb)) * g2v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(3 * pb)) * g3v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(4 * pb)) * g4v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(5 * pb)) * g5v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(6 * pb)) * g6v;
+            a += Vector512.LoadUnsafe(ref t, (nuint)(7 * pb)) * g7v;
+            if (j + 16 <= levels)
+                a.StoreUnsafe(ref DU, (nuint)(u0 + j));
+            else
+            {
+                a.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
+                tail[..(levels - j)].CopyTo(du.Slice(u0 + j, levels - j));
+            }
+        }
+    }
+
     /// <summary>∂u from Eᵀ: eight levels per vector, each lane Σ_k E[j, k]·dO[r, at + k] in k order; then the pass-through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGradient(Span<float> du, ReadOnlySpan<float> dO, ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
         int d = layout.Dimension, nb = layout.Starts.Length, w = layout.InputWidth, ow = layout.OutputWidth;
@@ -183,6 +261,8 @@ internal static class CategoricalEmbeddingVector
             ref float G = ref MemoryMarshal.GetReference(dO);
             ref float DU = ref MemoryMarshal.GetReference(du);
             Span<float> tail = stackalloc float[Lanes];
+            Span<float> tail16 = stackalloc float[2 * Lanes];
+            bool wide = d == Lanes && Vector512.IsHardwareAccelerated;
             var pass = layout.PassThrough;
             for (int r = 0; r < rows; r++)
             {
@@ -190,6 +270,11 @@ internal static class CategoricalEmbeddingVector
                 {
                     int levels = layout.Levels[b], pb = padded[b], t0 = tOffset[b];
                     int g0 = r * ow + b * d, u0 = r * w + layout.Starts[b];
+                    if (wide)
+                    {
+                        InputGradient512(ref TT, ref G, ref DU, du, tail16, t0, pb, g0, u0, levels);
+                        continue;
+                    }
                     int j = 0;
                     for (; j + 2 * Lanes <= levels; j += 2 * Lanes)
                     {

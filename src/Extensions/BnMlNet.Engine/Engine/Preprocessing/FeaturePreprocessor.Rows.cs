@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BnMlNet.Engine.Kernels;
@@ -18,6 +19,7 @@ public sealed partial class FeaturePreprocessor
     /// multiplication then an addition, the square root and the division (all correctly rounded, as the scalar ones).
     /// Each vector is read before it is written, so input and output may be the same span.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformRow(ReadOnlySpan<float> input, Span<float> output)
     {
         int n = _fill.Length, j = 0;
