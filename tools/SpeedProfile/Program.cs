@@ -126,7 +126,8 @@ internal static class Reference
 
     /// <summary>
     /// "reference": every reference pass; "refcat": the categorical embedding's scalar loops only; "refmask": the dropout
-    /// mask without side-by-side stretches only; "refboth": those two; "refprep": the preprocessor's row passes only; "refall": the three (main's code for everything branch catfast changed); anything else: none.
+    /// mask without side-by-side stretches only; "refboth": those two; "refprep": the preprocessor's row passes only;
+    /// "refall": the three (main's code for everything branch catfast changed); anything else: none.
     /// </summary>
     public static void Set(string variant)
     {

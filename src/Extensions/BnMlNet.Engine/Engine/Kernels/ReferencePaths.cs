@@ -2,8 +2,10 @@ namespace BnMlNet.Engine.Kernels;
 
 /// <summary>
 /// A process-wide switch back to the plain passes that faster ones replaced (the scalar GEMM packing, the unfused
-/// batch-norm/ReLU/dropout passes, the scalar inference batch norm). Both give the same bits; the switch exists so that
-/// tests can compare whole trainings through both and a benchmark can time them interleaved in one process.
+/// batch-norm/ReLU/dropout passes, the scalar inference batch norm, the categorical embedding's scalar loops, the
+/// dropout mask's serial draws, the preprocessor's one-input-at-a-time rows). Both give the same bits; the switch exists
+/// so that tests can compare whole trainings through both and a benchmark can time them interleaved in one process.
+/// The narrower switches below turn back one of branch catfast's changes alone, for its interleaved A/B.
 /// Never set outside those.
 /// </summary>
 internal static class ReferencePaths
