@@ -74,7 +74,7 @@ public sealed class CategoricalEmbeddingVectorTests
         int[][] levelSets = [[10], [8, 16], [1, 7, 9], [15, 17, 33], [46, 12, 10]];
         foreach (int d in new[] { 1, 3, 4, 7, 8, 9, 16, 17 })
             foreach (var levels in levelSets)
-                foreach (int rows in new[] { 1, 3, 4, 9 })
+                foreach (int rows in new[] { 1, 3, 4, 9, 13, 17 })
                     foreach (Fill fill in Enum.GetValues<Fill>())
                         if ((d + levels.Length + rows + (int)fill) % 3 == 0 || d == 8)   // a third of the grid, all of d = 8
                             yield return [d, levels, rows, fill];
