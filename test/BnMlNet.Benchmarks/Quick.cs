@@ -32,6 +32,9 @@ public static class Quick
         if (mode is "fused") QuickFused.Run(args);
         if (mode is "threads") QuickThreads.Run(args);
         if (mode is "embedding") QuickEmbedding.Run(args);
+        if (mode is "catembed") QuickCategorical.Run(args);
+        if (mode is "mask") QuickMask.Run(args);
+        if (mode is "prep") QuickPreprocessing.Run(args);
     }
 
     /// <summary>Compares the vectorized element-wise kernels with their scalar formulas, bit for bit.</summary>

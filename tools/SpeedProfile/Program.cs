@@ -10,7 +10,12 @@ using Microsoft.ML.Trainers.LightGbm;
 // as in `bench tabular`. Prints one line per dataset and variant: test metric, epochs run, median seconds, median ratio
 // max(s, 0.5)/max(LightGbm s, 0.5). The variant "reference" is the defaults through the engine's reference passes
 // (ReferencePaths: the unfused, scalar passes, same bits); with it, a last column gives the median over rounds of
-// each round's seconds divided by that round's "reference" seconds (an interleaved A/B).
+// each round's seconds divided by that round's "reference" seconds (an interleaved A/B). The variant "refcat" is the
+// defaults with only the categorical embedding's scalar reference loops (ReferencePaths.CategoricalEmbedding), "refmask"
+// the defaults with the dropout mask's serial draws (ReferencePaths.DropoutStreams), "refboth" both, "refprep" the
+// preprocessing as before (ReferencePaths.Preprocessing), "refall" all three: the A/B of
+// docs/performance/catfast.md; the first of them takes the ratio column when there is no "reference". NO_LIGHTGBM=1 skips the
+// timed LightGbm fits (their seconds and the ratio to them then read 0 and ∞).
 // Usage: dotnet run -c Release --project tools/SpeedProfile -- DIRECTORY DATASET[,DATASET...] VARIANT[,VARIANT...] [ROUNDS]
 if (args.Length < 3 || !Directory.Exists(args[0]))
 {
@@ -20,6 +25,7 @@ if (args.Length < 3 || !Directory.Exists(args[0]))
 int rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
 var wanted = args[1].Split(',');
 var variants = args[2].Split(',').Select(v => (Name: v, Edit: Variants.Get(v))).ToArray();
+bool noLightGbm = Environment.GetEnvironmentVariable("NO_LIGHTGBM") == "1";
 var suite = DevSuite.Read(args[0]).Where(d => wanted.Contains(d.Name)).ToList();
 Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine("| dataset | variant | metric | epochs | best | s (median) | LightGbm s | ratio |");
@@ -30,24 +36,26 @@ foreach (var d in suite)
     var (train, test) = d.Load(ml, args[0]);
     var warm = ml.Data.TakeRows(train, 500);
     Fit(d, ml, warm, null, lightGbm: true);
-    foreach (var v in variants) { Reference.Set(v.Name == "reference"); Fit(d, ml, warm, v.Edit, lightGbm: false); }
+    foreach (var v in variants) { Reference.Set(v.Name); Fit(d, ml, warm, v.Edit, lightGbm: false); }
+    Reference.Set("");
     var lgb = new List<double>();
     var times = variants.Select(_ => new List<double>()).ToArray();
     var results = new (double Metric, int Epochs, int Best)[variants.Length];
     for (int r = 0; r < rounds; r++)
     {
-        lgb.Add(Fit(d, ml, train, null, lightGbm: true).Seconds);
+        lgb.Add(noLightGbm ? 0 : Fit(d, ml, train, null, lightGbm: true).Seconds);
         for (int i = 0; i < variants.Length; i++)
         {
-            Reference.Set(variants[i].Name == "reference");
+            Reference.Set(variants[i].Name);
             var (s, model) = Fit(d, ml, train, variants[i].Edit, lightGbm: false);
-            Reference.Set(false);
+            Reference.Set("");
             times[i].Add(s);
             results[i] = (Metric(d, ml, model!, test), Epochs(model!).Count, Epochs(model!).Best);
         }
     }
     double lg = Median(lgb);
     int refIndex = Array.FindIndex(variants, v => v.Name == "reference");
+    if (refIndex < 0) refIndex = Array.FindIndex(variants, v => v.Name is "refcat" or "refmask" or "refboth" or "refprep" or "refall");
     for (int i = 0; i < variants.Length; i++)
     {
         double s = Median(times[i]);
@@ -106,14 +114,28 @@ static (int Count, int Best) Epochs(ITransformer model)
     return (h.Count, best);
 }
 
-/// <summary>Sets the engine's internal ReferencePaths switch (by reflection: it is not public API).</summary>
+/// <summary>Sets the engine's internal ReferencePaths switches (by reflection: they are not public API).</summary>
 internal static class Reference
 {
-    private static readonly System.Reflection.FieldInfo Field =
-        typeof(BnMlNet.Engine.NetworkTrainer).Assembly.GetType("BnMlNet.Engine.Kernels.ReferencePaths")?.GetField("Enabled")
-        ?? throw new InvalidOperationException("The engine has no ReferencePaths.Enabled switch.");
+    private static readonly Type Paths =
+        typeof(BnMlNet.Engine.NetworkTrainer).Assembly.GetType("BnMlNet.Engine.Kernels.ReferencePaths")
+        ?? throw new InvalidOperationException("The engine has no ReferencePaths class.");
 
-    public static void Set(bool on) => Field.SetValue(null, on);
+    private static System.Reflection.FieldInfo Field(string name) =>
+        Paths.GetField(name) ?? throw new InvalidOperationException($"The engine has no ReferencePaths.{name} switch.");
+
+    /// <summary>
+    /// "reference": every reference pass; "refcat": the categorical embedding's scalar loops only; "refmask": the dropout
+    /// mask without side-by-side stretches only; "refboth": those two; "refprep": the preprocessor's row passes only;
+    /// "refall": the three (main's code for everything branch catfast changed); anything else: none.
+    /// </summary>
+    public static void Set(string variant)
+    {
+        Field("Enabled").SetValue(null, variant == "reference");
+        Field("CategoricalEmbedding").SetValue(null, variant is "refcat" or "refboth" or "refall");
+        Field("DropoutStreams").SetValue(null, variant is "refmask" or "refboth" or "refall");
+        Field("Preprocessing").SetValue(null, variant is "refprep" or "refall");
+    }
 }
 
 /// <summary>The budget variants measured against the defaults.</summary>
@@ -123,6 +145,11 @@ internal static class Variants
     {
         ["defaults"] = _ => { },
         ["reference"] = _ => { },
+        ["refcat"] = _ => { },
+        ["refmask"] = _ => { },
+        ["refboth"] = _ => { },
+        ["refprep"] = _ => { },
+        ["refall"] = _ => { },
         ["t1"] = o => o.NumberOfThreads = 1,
         ["b128"] = o => o.BatchSize = 128,
         ["b128p16"] = o => { o.BatchSize = 128; o.EarlyStoppingPatience = 16; },

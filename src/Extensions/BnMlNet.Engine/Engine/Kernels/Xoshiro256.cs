@@ -8,7 +8,7 @@ namespace BnMlNet.Engine.Kernels;
 /// xoshiro256** (Blackman &amp; Vigna 2018), seeded through SplitMix64: a small, fast generator whose sequence
 /// depends only on the seed, on every platform and runtime version. Used for initialization and dropout masks.
 /// </summary>
-internal sealed class Xoshiro256
+internal sealed partial class Xoshiro256
 {
     private ulong _s0, _s1, _s2, _s3;
 
@@ -86,6 +86,11 @@ internal sealed class Xoshiro256
         if (ReferencePaths.Enabled)
         {
             FillMaskReference(mask, rate, keep);
+            return;
+        }
+        if (StreamsSupported && mask.Length >= StreamsMinimum && !ReferencePaths.DropoutStreams)
+        {
+            FillMaskStreams(mask, rate, keep);
             return;
         }
         if (Vector512.IsHardwareAccelerated && mask.Length >= 16)
@@ -186,5 +191,5 @@ internal sealed class Xoshiro256
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
-    private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
+    internal static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 }

@@ -1,3 +1,5 @@
+using BnMlNet.Engine.Kernels;
+
 namespace BnMlNet.Engine.Layers;
 
 /// <summary>
@@ -24,6 +26,14 @@ internal sealed class CategoricalLayout
             for (int j = 0; j < levels[b]; j++) inBlock[starts[b] + j] = true;
         }
         PassThrough = Enumerable.Range(0, inputWidth).Where(i => !inBlock[i]).ToArray();
+        PaddedLevels = levels.Select(l => (l + 15) / 16 * 16).ToArray();
+        TransposedOffset = new int[starts.Length];
+        for (int b = 0, at = 0; b < starts.Length; b++)
+        {
+            TransposedOffset[b] = at;
+            at += PaddedLevels[b] * dimension;
+            TransposedSize = at;
+        }
     }
 
     public int InputWidth { get; }
@@ -34,6 +44,12 @@ internal sealed class CategoricalLayout
     public int TableSize { get; }
     /// <summary>Positions of u outside every block, ascending (after the blocks in the output).</summary>
     public int[] PassThrough { get; }
+    /// <summary>Each block's level count rounded up to a multiple of 16 (the transposed table's row length, <see cref="CategoricalEmbeddingVector"/>).</summary>
+    public int[] PaddedLevels { get; }
+    /// <summary>Where block b's Eᵀ [d×<see cref="PaddedLevels"/>[b]] starts in the transposed table.</summary>
+    public int[] TransposedOffset { get; }
+    /// <summary>Σ_b d·<see cref="PaddedLevels"/>[b].</summary>
+    public int TransposedSize { get; }
     /// <summary>blocks·d + pass-through count.</summary>
     public int OutputWidth => Starts.Length * Dimension + PassThrough.Length;
 }
@@ -43,11 +59,37 @@ internal sealed class CategoricalLayout
 /// then the pass-through positions of u (<see cref="CategoricalLayout"/>). Linear, so for a one-hot block it is the
 /// lookup of the hot level's row and for an all-zero block 0. One thread: its cost, rows·Σlevels·d, is small beside
 /// the first dense layer's; every sum runs in a fixed order, so the bits never depend on the thread count.
+/// <see cref="Forward"/> and <see cref="Backward"/> run the vector kernels (<see cref="CategoricalEmbeddingVector"/>,
+/// the same bits) unless <see cref="ReferencePaths.Enabled"/> or the hardware has no 256-bit vectors; the scalar
+/// loops below them are the reference.
 /// </summary>
 internal static class CategoricalEmbeddingLayer
 {
     /// <summary>o [rows×OutputWidth] from u [rows×InputWidth] and the table E.</summary>
     public static void Forward(Span<float> o, ReadOnlySpan<float> u, ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
+    {
+        if (!ReferencePaths.Enabled && !ReferencePaths.CategoricalEmbedding && CategoricalEmbeddingVector.CanForward(table, layout))
+            CategoricalEmbeddingVector.Forward(o, u, table, layout, rows);
+        else
+            ForwardReference(o, u, table, layout, rows);
+    }
+
+    /// <summary>
+    /// From dO [rows×OutputWidth]: ∂E_b[j, k] = Σ_r u[r, start_b + j]·dO[r, b·d + k] (overwritten, rows in order);
+    /// when <paramref name="du"/> is not empty, ∂u[r, start_b + j] = Σ_k E_b[j, k]·dO[r, b·d + k] and the pass-through
+    /// positions get their part of dO.
+    /// </summary>
+    public static void Backward(Span<float> du, Span<float> dTable, ReadOnlySpan<float> dO, ReadOnlySpan<float> u,
+        ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
+    {
+        if (!ReferencePaths.Enabled && !ReferencePaths.CategoricalEmbedding && CategoricalEmbeddingVector.IsSupported)
+            CategoricalEmbeddingVector.Backward(du, dTable, dO, u, table, layout, rows);
+        else
+            BackwardReference(du, dTable, dO, u, table, layout, rows);
+    }
+
+    /// <summary>The scalar forward pass <see cref="Forward"/> replaced: o_b[k] = Σ_j u[start_b + j]·E_b[j, k], j ascending, zero inputs skipped.</summary>
+    internal static void ForwardReference(Span<float> o, ReadOnlySpan<float> u, ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
         int d = layout.Dimension, nb = layout.Starts.Length, w = layout.InputWidth, ow = layout.OutputWidth;
         var pass = layout.PassThrough;
@@ -72,12 +114,8 @@ internal static class CategoricalEmbeddingLayer
         }
     }
 
-    /// <summary>
-    /// From dO [rows×OutputWidth]: ∂E_b[j, k] = Σ_r u[r, start_b + j]·dO[r, b·d + k] (overwritten, rows in order);
-    /// when <paramref name="du"/> is not empty, ∂u[r, start_b + j] = Σ_k E_b[j, k]·dO[r, b·d + k] and the pass-through
-    /// positions get their part of dO.
-    /// </summary>
-    public static void Backward(Span<float> du, Span<float> dTable, ReadOnlySpan<float> dO, ReadOnlySpan<float> u,
+    /// <summary>The scalar backward pass <see cref="Backward"/> replaced (rows ascending for ∂E, k ascending for ∂u, zero inputs skipped in ∂E).</summary>
+    internal static void BackwardReference(Span<float> du, Span<float> dTable, ReadOnlySpan<float> dO, ReadOnlySpan<float> u,
         ReadOnlySpan<float> table, CategoricalLayout layout, int rows)
     {
         int d = layout.Dimension, nb = layout.Starts.Length, w = layout.InputWidth, ow = layout.OutputWidth;

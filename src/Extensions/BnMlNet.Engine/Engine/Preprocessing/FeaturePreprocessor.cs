@@ -13,7 +13,7 @@ namespace BnMlNet.Engine.Preprocessing;
 /// Outputs: the <see cref="InputSize"/> transformed features, then one indicator per <see cref="IndicatorInputs"/> entry.
 /// Every output is finite for every input, NaN and ±∞ included. Immutable and thread-safe.
 /// </summary>
-public sealed class FeaturePreprocessor
+public sealed partial class FeaturePreprocessor
 {
     /// <summary>|z| is clamped to this before smooth clipping.</summary>
     public const float ClipGuard = 1e15f;
@@ -167,10 +167,13 @@ public sealed class FeaturePreprocessor
     {
         if (OutputSize != InputSize) throw new InvalidOperationException("Rows with missing indicators grow; they cannot be preprocessed in place.");
         int n = InputSize;
+        if (data.Length < (long)rows * n) throw new ArgumentException($"Expected {rows} rows of {n} features.", nameof(data));
+        bool vector = RowVectorsEnabled;
         for (int r = 0; r < rows; r++)
         {
             var row = data.Slice(r * n, n);
-            Apply(row, row);
+            if (vector) TransformRow(row, row);
+            else Apply(row, row);
         }
     }
 
@@ -178,6 +181,19 @@ public sealed class FeaturePreprocessor
     public void ApplyRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         int n = InputSize, m = OutputSize;
-        for (int r = 0; r < rows; r++) Apply(input.Slice(r * n, n), output.Slice(r * m, m));
+        if (input.Length < (long)rows * n) throw new ArgumentException($"Expected {rows} rows of {n} features.", nameof(input));
+        if (output.Length < (long)rows * m) throw new ArgumentException($"Expected room for {rows} rows of {m} values.", nameof(output));
+        if (!RowVectorsEnabled)
+        {
+            for (int r = 0; r < rows; r++) Apply(input.Slice(r * n, n), output.Slice(r * m, m));
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * n, n);
+            var o = output.Slice(r * m, m);
+            for (int k = 0; k < _indicators.Length; k++) o[n + k] = float.IsNaN(x[_indicators[k]]) ? 1f : 0f;
+            TransformRow(x, o);
+        }
     }
 }
