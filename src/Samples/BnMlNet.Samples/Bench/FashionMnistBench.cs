@@ -33,6 +33,9 @@ public static class FashionMnistBench
         {
             HiddenLayerSizes = hidden,
             InputBatchNorm = false,
+            // The plain network of bench/pytorch_bench.py (issue 13 goal 5): BN before every hidden activation, not the
+            // tabular recipe's last-layer-only default (round 12).
+            BatchNormHiddenLayers = BatchNormHiddenLayers.Every,
             BatchSize = s.FashionMnistShape().BatchSize,
             NumberOfEpochs = s.FashionMnistShape().Epochs,
             NumberOfThreads = s.Threads,
