@@ -31,7 +31,10 @@ public abstract partial class BatchNormMlpOptionsBase
     /// <summary>The slope for negative inputs when <see cref="Activation"/> is <see cref="BnMlNet.Activation.LeakyRelu"/>.</summary>
     public float LeakyReluSlope = 0.01f;
 
-    /// <summary>Where batch normalization sits in each hidden block. The default puts it before the activation and drops the dense bias.</summary>
+    /// <summary>
+    /// Where batch normalization sits in each batch-normalized hidden block (<see cref="BatchNormHiddenLayers"/>,
+    /// <see cref="BatchNormLayers"/>). The default puts it before the activation and drops the dense bias.
+    /// </summary>
     public BatchNormPlacement BatchNormPlacement = BatchNormPlacement.BeforeActivation;
 
     /// <summary>
