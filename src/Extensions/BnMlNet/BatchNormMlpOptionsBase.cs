@@ -31,14 +31,30 @@ public abstract partial class BatchNormMlpOptionsBase
     /// <summary>The slope for negative inputs when <see cref="Activation"/> is <see cref="BnMlNet.Activation.LeakyRelu"/>.</summary>
     public float LeakyReluSlope = 0.01f;
 
-    /// <summary>Where batch normalization sits in each hidden block. The default puts it before the activation and drops the dense bias.</summary>
+    /// <summary>
+    /// Where batch normalization sits in each batch-normalized hidden block (<see cref="BatchNormHiddenLayers"/>,
+    /// <see cref="BatchNormLayers"/>). The default puts it before the activation and drops the dense bias.
+    /// </summary>
     public BatchNormPlacement BatchNormPlacement = BatchNormPlacement.BeforeActivation;
 
     /// <summary>
+    /// Which hidden layers get batch normalization (at <see cref="BatchNormPlacement"/>) when <see cref="BatchNormLayers"/>
+    /// is null: <see cref="BnMlNet.BatchNormHiddenLayers.Last"/> (the default: the last hidden layer only, whatever
+    /// <see cref="HiddenLayerSizes"/> is; the earlier ones are Dense with bias → activation) or
+    /// <see cref="BnMlNet.BatchNormHiddenLayers.Every"/> (every hidden layer, the plain network of the seed article and the
+    /// default before round 12). With one hidden layer both give the same network. Ignored with
+    /// <see cref="BatchNormPlacement"/> None; not <see cref="BnMlNet.BatchNormHiddenLayers.Every"/> together with a
+    /// <see cref="BatchNormLayers"/> list. The evidence is in docs/tabular-recipe.md (round 12).
+    /// </summary>
+    public BatchNormHiddenLayers BatchNormHiddenLayers = RecipeDefaults.BatchNormHiddenLayers;
+
+    /// <summary>
     /// The hidden layers that get batch normalization (at <see cref="BatchNormPlacement"/>), as 0-based indices into
-    /// <see cref="HiddenLayerSizes"/> (e.g. [0]: the first hidden layer only; [HiddenLayerSizes.Length − 1]: the last
-    /// only). A layer left out is Dense with bias → activation. Null (the default): every hidden layer. Each index at
-    /// most once; not with <see cref="BatchNormPlacement"/> None. <see cref="InputBatchNorm"/> is set apart.
+    /// <see cref="HiddenLayerSizes"/> (e.g. [0]: the first hidden layer only; [] none). A layer left out is Dense with
+    /// bias → activation. Null (the default): the layers <see cref="BatchNormHiddenLayers"/> names (the last hidden layer
+    /// only, by default). Each index at most once; not with <see cref="BatchNormPlacement"/> None, nor with
+    /// <see cref="BatchNormHiddenLayers"/> <see cref="BnMlNet.BatchNormHiddenLayers.Every"/>. <see cref="InputBatchNorm"/>
+    /// is set apart.
     /// </summary>
     public int[]? BatchNormLayers;
 

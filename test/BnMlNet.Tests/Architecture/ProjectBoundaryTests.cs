@@ -143,6 +143,7 @@ public sealed partial class ProjectBoundaryTests
             typeof(Activation), typeof(BatchNormPlacement), typeof(OptimizerKind), typeof(LearningRateSchedule), typeof(RunningStatisticsMode),
             typeof(BatchNormMlpOnnxExport), typeof(BatchNormMlpTrainerBase<,>),
             typeof(MissingValueHandling), typeof(RegressionLoss), typeof(NumericScaling), typeof(NonFiniteScoring), typeof(LearningRateBatchScaling),
+            typeof(BatchNormHiddenLayers),
         ];
         foreach (var t in user) Assert.AreEqual("BnMlNet", t.Namespace, t.FullName);
         Assert.AreEqual("Microsoft.ML", typeof(Microsoft.ML.BatchNormMlpCatalog).Namespace);

@@ -8,18 +8,24 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace BnMlNet.Tests.MlNet;
 
 /// <summary>
-/// <see cref="BatchNormMlpOptionsBase.BatchNormLayers"/>: BN on chosen hidden layers only. The layout of the trained network,
-/// null = every layer bit for bit, the errors, and a mixed network through save/load (fresh process), ONNX Runtime and
+/// <see cref="BatchNormMlpOptionsBase.BatchNormLayers"/> and <see cref="BatchNormMlpOptionsBase.BatchNormHiddenLayers"/>: BN on
+/// chosen hidden layers only. The layout of the trained network (by default BN on the last hidden layer only), Every = the
+/// list of every index bit for bit, the errors, and a mixed network through save/load (fresh process), ONNX Runtime and
 /// PredictionEngine with the payload format unchanged. (The training math of mixed networks against PyTorch is in
 /// TorchParityTests, bn_variants.json.)
 /// </summary>
 [TestClass]
 public sealed class BatchNormLayersTests
 {
-    private static BatchNormMlpBinaryTrainer.Options Options(int[]? layers, int[] hidden) => new()
+    private static BatchNormMlpBinaryTrainer.Options Options(int[]? layers, int[] hidden,
+        BatchNormHiddenLayers automatic = BatchNormHiddenLayers.Last) => new()
     {
-        HiddenLayerSizes = hidden, BatchNormLayers = layers, NumberOfEpochs = 3, BatchSize = 32, Seed = 3, NumberOfThreads = 1,
+        HiddenLayerSizes = hidden, BatchNormLayers = layers, BatchNormHiddenLayers = automatic, NumberOfEpochs = 3, BatchSize = 32, Seed = 3,
+        NumberOfThreads = 1,
     };
+
+    private static float[] Scores(MLContext ml, IDataView train, IDataView test, BatchNormMlpBinaryTrainer.Options o)
+        => FitBinary(ml, train, o).Transform(test).GetColumn<float>("Score").ToArray();
 
     private static (MLContext Ml, IDataView Train, IDataView Test, List<OnnxRow> TestRows) Data()
     {
@@ -57,14 +63,76 @@ public sealed class BatchNormLayersTests
     }
 
     [TestMethod]
-    public void NullAndEveryIndexGiveTheSameModelBitForBit()
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void TheDefaultPutsBatchNormOnTheLastHiddenLayerOnly(int hiddenLayers)
+    {
+        var (ml, train, _, _) = Data();
+        int[] hidden = [.. Enumerable.Range(0, hiddenLayers).Select(i => 7 - i)];
+        var o = new BatchNormMlpBinaryTrainer.Options { HiddenLayerSizes = hidden, NumberOfEpochs = 3, BatchSize = 32, Seed = 3, NumberOfThreads = 1 };
+        Assert.IsNull(o.BatchNormLayers);
+        Assert.AreEqual(BatchNormHiddenLayers.Last, o.BatchNormHiddenLayers);
+        var layers = OnnxTestData.ModelOf(FitBinary(ml, train, o)).Layers;
+        Assert.HasCount(hiddenLayers + 1, layers);
+        for (int l = 0; l < hiddenLayers - 1; l++)
+        {
+            Assert.IsNull(layers[l].BatchNorm, $"hidden layer {l} of {hiddenLayers}: no running statistics");
+            Assert.AreEqual(BatchNormPlacement.None, layers[l].Placement);
+            Assert.IsNotNull(layers[l].Bias, $"hidden layer {l}: Dense with bias");
+        }
+        var last = layers[hiddenLayers - 1];
+        Assert.IsNotNull(last.BatchNorm, "the last hidden layer has BN");
+        Assert.AreEqual(BatchNormPlacement.BeforeActivation, last.Placement);
+        Assert.IsNull(last.Bias, "BN before the activation drops the dense bias");
+        Assert.IsTrue(last.BatchNorm!.RunningVariance.Any(v => v != 1f), "running statistics were collected");
+        Assert.IsNull(layers[hiddenLayers].BatchNorm, "the output layer");
+    }
+
+    [TestMethod]
+    public void EveryIsTheListOfEveryIndexAndTheDefaultTheLastIndexBitForBit()
     {
         var (ml, train, test, _) = Data();
-        var a = FitBinary(ml, train, Options(null, [6, 5])).Transform(test).GetColumn<float>("Score").ToArray();
-        var b = FitBinary(ml, train, Options([1, 0], [6, 5])).Transform(test).GetColumn<float>("Score").ToArray();
-        var none = FitBinary(ml, train, Options([], [6, 5])).Transform(test).GetColumn<float>("Score").ToArray();
-        CollectionAssert.AreEqual(a, b);
-        CollectionAssert.AreNotEqual(a, none, "no hidden BN must be another network");
+        var every = Scores(ml, train, test, Options(null, [6, 5, 4], BatchNormHiddenLayers.Every));
+        CollectionAssert.AreEqual(Scores(ml, train, test, Options([0, 1, 2], [6, 5, 4])), every);
+        var automatic = Scores(ml, train, test, Options(null, [6, 5, 4]));
+        CollectionAssert.AreEqual(Scores(ml, train, test, Options([2], [6, 5, 4])), automatic);
+        CollectionAssert.AreNotEqual(every, automatic, "BN on one layer of three must be another network");
+        var none = Scores(ml, train, test, Options([], [6, 5, 4]));
+        CollectionAssert.AreNotEqual(automatic, none, "no hidden BN must be another network");
+        // one hidden layer: last = first = every
+        CollectionAssert.AreEqual(Scores(ml, train, test, Options(null, [6], BatchNormHiddenLayers.Every)), Scores(ml, train, test, Options(null, [6])));
+        // the engine's own default (null) is every hidden layer: Every hands it null, so the engine spec is the old default's
+        var o = Options(null, [6, 5], BatchNormHiddenLayers.Every);
+        var model = OnnxTestData.ModelOf(FitBinary(ml, train, o));
+        Assert.IsTrue(model.Layers.Take(2).All(l => l.BatchNorm is not null && l.Bias is null), "BN on both hidden layers, no dense bias");
+    }
+
+    [TestMethod]
+    public void EveryWithAListAndAnUndefinedValueAreRefusedNamingTheOptions()
+    {
+        var ml = new MLContext(1);
+        var e = Assert.Throws<ArgumentException>(() => ml.BinaryClassification.Trainers.BatchNormMlp(Options([0], [6, 5], BatchNormHiddenLayers.Every)));
+        Assert.AreEqual(nameof(BatchNormMlpOptionsBase.BatchNormLayers), e.ParamName);
+        StringAssert.Contains(e.Message, "BatchNormHiddenLayers is Every");
+        StringAssert.Contains(e.Message, "give one or the other");
+        var bad = Options(null, [6, 5], (BatchNormHiddenLayers)7);
+        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.BatchNormMlp(bad));
+        Assert.AreEqual(nameof(BatchNormMlpOptionsBase.BatchNormHiddenLayers), e2.ParamName);
+        StringAssert.Contains(e2.Message, "7");
+    }
+
+    [TestMethod]
+    public void EveryAndLastAreTheSameNetworkAsPlacementNoneWhenThePlacementIsNone()
+    {
+        var (ml, train, test, _) = Data();
+        var last = Options(null, [6, 5]);
+        last.BatchNormPlacement = BatchNormPlacement.None;
+        var every = Options(null, [6, 5], BatchNormHiddenLayers.Every);
+        every.BatchNormPlacement = BatchNormPlacement.None;
+        var model = OnnxTestData.ModelOf(FitBinary(ml, train, last));
+        Assert.IsTrue(model.Layers.All(l => l.BatchNorm is null), "no hidden BN");
+        CollectionAssert.AreEqual(Scores(ml, train, test, every), Scores(ml, train, test, last));
     }
 
     [TestMethod]
@@ -96,7 +164,7 @@ public sealed class BatchNormLayersTests
     }
 
     [TestMethod]
-    public void LayersWithoutAPlacementAreRefused()
+    public void ListedLayersWithoutAPlacementAreRefused()
     {
         var o = Options([0], [6, 5]);
         o.BatchNormPlacement = BatchNormPlacement.None;
@@ -145,7 +213,7 @@ public sealed class BatchNormLayersTests
     {
         var (ml, train, test, _) = Data();
         var model = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(BatchNormLayers: [1])).Fit(train);
-        var reference = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net()).Fit(train);
+        var reference = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(HiddenBatchNorm: BatchNormHiddenLayers.Every)).Fit(train);
         string dir = Directory.CreateTempSubdirectory("bnmlnet-bnlayers-").FullName;
         try
         {

@@ -15,7 +15,8 @@ public sealed class OnnxGraphTests
     {
         var ml = new MLContext(seed: 1);
         var (train, _, _) = OnnxTestData.Split(ml);
-        var model = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(Activation.Relu)).Fit(train);
+        // BN on every hidden block (not the default's last one only), so that every BN node's statistics are checked.
+        var model = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(Activation.Relu, HiddenBatchNorm: BatchNormHiddenLayers.Every)).Fit(train);
         var parameters = OnnxTestData.ModelOf(model);
         var graph = OnnxProtoReader.Read(OnnxRunner.Export(ml, model, train));
 

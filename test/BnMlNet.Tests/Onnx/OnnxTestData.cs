@@ -54,7 +54,8 @@ internal static class OnnxTestData
     public sealed record Net(Activation Activation = Activation.Relu, bool InputBatchNorm = true,
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
         int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
-        NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None, int[]? BatchNormLayers = null)
+        NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None, int[]? BatchNormLayers = null,
+        BatchNormHiddenLayers? HiddenBatchNorm = null)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -81,6 +82,8 @@ internal static class OnnxTestData
         o.CategoricalEmbeddingDimension = 2;
         o.NonFiniteScoring = net.Policy;
         o.BatchNormLayers = net.BatchNormLayers;
+        if (net.HiddenBatchNorm is { } hiddenBn) o.BatchNormHiddenLayers = hiddenBn;
+        else if (net.BatchNormLayers is not null) o.BatchNormHiddenLayers = BatchNormHiddenLayers.Last;   // the list decides (after RecipeOff's Every)
         if (net.Poisson && o is BatchNormMlpRegressionTrainer.Options r) r.Loss = RegressionLoss.Poisson;
         return o;
     }

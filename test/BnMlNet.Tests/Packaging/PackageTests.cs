@@ -48,7 +48,7 @@ public sealed partial class PackageTests
             var metrics = MetricsLine().Match(trained);
             Assert.IsTrue(metrics.Success, trained);
             Assert.IsGreaterThan(0.85, double.Parse(metrics.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), trained);
-            StringAssert.Contains(trained, "layer 0: 32 units × 5 member(s)");   // a small table: the automatic ensemble
+            StringAssert.Contains(trained, "last hidden layer: 16 units × 5 member(s)");   // a small table: the automatic ensemble
             Assert.IsTrue(File.Exists(Path.Combine(app, "model.zip")));
 
             string scored = Run(app, "dotnet", Path.Combine(scorer, "bin", "Release", "net10.0", "scorer.dll"), "model.zip", "data/anes96-vote.csv");

@@ -15,6 +15,8 @@ public static class RecipeOff
         options.MissingValues = MissingValueHandling.Skip;
         options.RefitOnAllRows = false;
         options.EnsembleSize ??= 1;           // not the automatic ensemble size; an explicit size stays
+        if (options.BatchNormLayers is null)  // BN on every hidden layer (round 12 made it the last only); an explicit list stays
+            options.BatchNormHiddenLayers = BatchNormHiddenLayers.Every;
         if (options is BatchNormMlpRegressionTrainer.Options r) r.StandardizeLabel = false;
     }
 }

@@ -21,7 +21,9 @@ public sealed class AblationSummaryTests
         }
         var defaults = new BatchNormMlpBinaryTrainer.Options();
         CollectionAssert.AreEqual(new[] { 0 }, Edited("BN first layer only").BatchNormLayers);
-        CollectionAssert.AreEqual(new[] { defaults.HiddenLayerSizes.Length - 1 }, Edited("BN last layer only").BatchNormLayers);
+        Assert.AreEqual(BatchNormHiddenLayers.Every, Edited("BN on every hidden layer").BatchNormHiddenLayers);
+        Assert.IsNull(Edited("BN on every hidden layer").BatchNormLayers, "no list: the automatic layers, now every one");
+        Assert.IsFalse(Ablations.All.Any(a => a.Name == "BN last layer only"), "the last layer only is the default since round 12");
         Assert.AreEqual(0.01f, Edited("BN momentum 0.01").BatchNormMomentum);
         Assert.AreEqual(0.3f, Edited("BN momentum 0.3").BatchNormMomentum);
         var gamma = Edited("γ decay 0.01");
@@ -33,7 +35,9 @@ public sealed class AblationSummaryTests
         Assert.IsFalse(Edited("no refit").RefitOnAllRows);
         Assert.IsNull(Edited("no refit").EnsembleSize, "the ensemble stays automatic");
         Assert.AreNotEqual(0.01f, defaults.BatchNormMomentum);
-        Assert.IsNull(defaults.BatchNormLayers, "by default every hidden layer has BN, so the two layer pieces change the model");
+        Assert.IsNull(defaults.BatchNormLayers, "no list by default");
+        Assert.AreEqual(BatchNormHiddenLayers.Last, defaults.BatchNormHiddenLayers,
+            "by default only the last hidden layer has BN (round 12), so \"BN on every hidden layer\" and \"BN first layer only\" change the model");
 
         var names = Ablations.All.Concat(Ablations.Candidates).Select(a => a.Name).ToList();
         Assert.HasCount(names.Count, names.Distinct().ToList(), "--ablations picks by name, so no two may share one");

@@ -15,7 +15,7 @@ public static class TabularBnAblationExperiment
     /// <summary>Input BN kept, no BN in the hidden blocks.</summary>
     public static readonly RecipeVariant InputOnly = new("input BN only", o => o.BatchNormPlacement = BatchNormPlacement.None);
 
-    /// <summary>BN before each activation, no input BN.</summary>
+    /// <summary>The default's hidden BN (the last hidden layer, round 12), no input BN.</summary>
     public static readonly RecipeVariant HiddenOnly = new("hidden BN only", o => o.InputBatchNorm = false);
 
     /// <summary>A slow moving average.</summary>
@@ -59,7 +59,7 @@ public static class TabularBnAblationExperiment
             Format.Inv($"{Variants[v].Name} {TabularGroups.Mean(scores, small.Members, v) - TabularGroups.Mean(scores, small.Members, 0):+0.0000;-0.0000}")));
         return new ExperimentSection(10, title, claim,
             $"The featurization and trainer of experiment 7 on {TabularGroups.SmallOnlyText(datasets, suite.Count)} ({(ctx.Options.Quick ? $"quick: the first {Bench.Tabular.TabularRunner.QuickTrainRows:N0} training and {Bench.Tabular.TabularRunner.QuickTestRows:N0} test rows" : "all rows, fixed splits")}), seed {ctx.Seed}; " +
-            "the default recipe (\"with BN\": input BN and BN before each activation, BN momentum 0.1) and the same with one change: \"input BN only\" " +
+            "the default recipe (\"with BN\": input BN and BN before the last hidden layer's activation (round 12), BN momentum 0.1) and the same with one change: \"input BN only\" " +
             "(BatchNormPlacement = None), \"hidden BN only\" (InputBatchNorm = false), BatchNormMomentum 0.01 or 0.3; \"without BN\" for reference. " +
             "BN on the first or the last hidden layer only, weight decay on γ and mixed ensembles are experiment 12's (on all ten tables).",
             [perDataset, perGroup], [file],

@@ -56,7 +56,7 @@ public static class TabularBnExperiment
         return new ExperimentSection(7, title, claim,
             $"bench tabular's loaders and featurization (missing numbers imputed with the training mean, text one-hot) on the {datasets.Count} datasets of the " +
             $"development suite ({(ctx.Options.Quick ? $"quick: the first {Bench.Tabular.TabularRunner.QuickTrainRows:N0} training and {Bench.Tabular.TabularRunner.QuickTestRows:N0} test rows" : "all rows, fixed splits")}); " +
-            $"the ML.NET trainer on its defaults (seed {ctx.Seed}, 1 thread per fit). \"with BN\": the defaults (input BN and BN before each activation); " +
+            $"the ML.NET trainer on its defaults (seed {ctx.Seed}, 1 thread per fit). \"with BN\": the defaults (input BN and BN before the last hidden layer's activation, round 12); " +
             "\"without BN\": InputBatchNorm = false and BatchNormPlacement = None, all else the same; \"BN after the activation\": BatchNormPlacement = AfterActivation.",
             [table], [file],
             $"With BN scores higher than without BN on {better} of {datasets.Count} datasets with seed {ctx.Seed}.", clock.Elapsed.TotalSeconds, effects);

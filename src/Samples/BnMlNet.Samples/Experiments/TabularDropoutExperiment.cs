@@ -63,7 +63,7 @@ public static class TabularDropoutExperiment
         int bnHelps = scores.Count(s => s[2] > s[3]);
         return new ExperimentSection(11, title, claim,
             $"The featurization and trainer of experiment 7 on {TabularGroups.SmallOnlyText(datasets, suite.Count)} ({(ctx.Options.Quick ? $"quick: the first {Bench.Tabular.TabularRunner.QuickTrainRows:N0} training and {Bench.Tabular.TabularRunner.QuickTestRows:N0} test rows" : "all rows, fixed splits")}), seed {ctx.Seed}; " +
-            "\"with BN\" is the default recipe (BN and dropout 0.1 after each hidden block), \"without BN\" keeps the dropout, \"BN, no dropout\" sets " +
+            "\"with BN\" is the default recipe (BN before the last hidden layer's activation, round 12, and dropout 0.1 after each hidden block), \"without BN\" keeps the dropout, \"BN, no dropout\" sets " +
             $"DropoutRate = 0, \"neither\" has no BN and no dropout. Everything else, including early stopping on the validation hold-out, stays at the defaults.",
             [perDataset, perGroup], [file],
             $"Without dropout, BN scores higher than no BN on {bnHelps} of {datasets.Count} datasets with seed {ctx.Seed}.", clock.Elapsed.TotalSeconds, effects);

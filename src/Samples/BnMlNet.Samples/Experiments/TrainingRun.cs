@@ -39,9 +39,14 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>A Fashion-MNIST network: 784 inputs, the given hidden widths, 10 classes.</summary>
+    /// <summary>
+    /// A Fashion-MNIST network: 784 inputs, the given hidden widths, 10 classes; with <paramref name="batchNorm"/> BN before the
+    /// activation of every hidden layer (the seed article's network, whose claims experiments 1–6 measure): the engine's
+    /// <see cref="NetworkSpec.BatchNormLayers"/> = null, set here explicitly (the tabular recipe's last-layer-only default,
+    /// round 12, is the ML.NET trainer's, not the engine's).
+    /// </summary>
     public static NetworkSpec Spec(IReadOnlyList<int> hidden, Activation activation, bool batchNorm) =>
-        new(784, hidden, 10, activation, batchNorm ? BatchNormPlacement.BeforeActivation : BatchNormPlacement.None);
+        new(784, hidden, 10, activation, batchNorm ? BatchNormPlacement.BeforeActivation : BatchNormPlacement.None) { BatchNormLayers = null };
 
     /// <summary>Settings with one engine thread (parallelism comes from running several runs at once).</summary>
     public static TrainingSettings Settings(OptimizerKind optimizer, float learningRate, int batchSize, int epochs, int seed,

@@ -21,12 +21,25 @@ internal static class EngineSettings
         inputSize, o.HiddenLayerSizes.ToArray(), outputSize, o.Activation, o.BatchNormPlacement, o.InputBatchNorm,
         o.LeakyReluSlope, o.DropoutRate)
     {
-        BatchNormLayers = o.BatchNormLayers?.ToArray(),
+        BatchNormLayers = BatchNormLayers(o),
         NumericEmbedding = new NumericEmbeddingSettings(o.NumericEmbedding, o.EmbeddingFrequencies, o.EmbeddingDimension, o.EmbeddingSigma),
         // Always given (as the numerical embedding's), so the engine checks every value; with Kind None it embeds nothing.
         CategoricalEmbedding = new CategoricalEmbeddingSettings(o.CategoricalEmbedding, o.CategoricalEmbeddingDimension, o.CategoricalEmbeddingMinimumLevels),
         CategoricalBlocks = o.CategoricalEmbedding == CategoricalEmbedding.None || categoricalBlocks is not { Count: > 0 } ? null : categoricalBlocks,
     };
+
+    /// <summary>
+    /// The engine's hidden batch-norm layers: the <see cref="BatchNormMlpOptionsBase.BatchNormLayers"/> list when given;
+    /// else null (the engine's every hidden layer) for <see cref="BatchNormHiddenLayers.Every"/>, for a placement of None
+    /// (no hidden batch norm either way) and for at most one hidden layer (last = every); else the last hidden layer.
+    /// </summary>
+    internal static int[]? BatchNormLayers(BatchNormMlpOptionsBase o)
+    {
+        if (o.BatchNormLayers is { } listed) return listed.ToArray();
+        int hidden = o.HiddenLayerSizes.Length;
+        return o.BatchNormHiddenLayers == BatchNormHiddenLayers.Every || o.BatchNormPlacement == BatchNormPlacement.None || hidden <= 1
+            ? null : [hidden - 1];
+    }
 
     /// <summary>
     /// The engine's settings; <paramref name="rowsTrainedOn"/> decides the automatic batch size (and its learning

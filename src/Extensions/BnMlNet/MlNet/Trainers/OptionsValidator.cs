@@ -29,6 +29,13 @@ internal static class OptionsValidator
         SettingRules.CheckDefined(o.BatchNormPlacement, nameof(o.BatchNormPlacement));
         SettingRules.CheckBatchNormLayers(o.BatchNormLayers, o.HiddenLayerSizes.Length, o.BatchNormPlacement == BatchNormPlacement.None,
             nameof(o.BatchNormLayers), nameof(o.BatchNormPlacement));
+        SettingRules.CheckDefined(o.BatchNormHiddenLayers, nameof(o.BatchNormHiddenLayers));
+        if (o.BatchNormLayers is not null && o.BatchNormHiddenLayers == BatchNormHiddenLayers.Every)
+            throw new ArgumentException(
+                $"{nameof(o.BatchNormLayers)} lists the hidden layers that get batch normalization, but {nameof(o.BatchNormHiddenLayers)} is " +
+                $"{nameof(BatchNormHiddenLayers.Every)}, which asks for every hidden layer; give one or the other: leave {nameof(o.BatchNormLayers)} " +
+                $"null, or {nameof(o.BatchNormHiddenLayers)} at {nameof(BatchNormHiddenLayers.Last)} (it is then not used).",
+                nameof(o.BatchNormLayers));
         SettingRules.DropoutRate.Check(o.DropoutRate, nameof(o.DropoutRate));
         if (o.EnsembleSize is int members) SettingRules.EnsembleSize.Check(members, nameof(o.EnsembleSize));
 

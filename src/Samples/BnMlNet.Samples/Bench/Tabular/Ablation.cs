@@ -56,8 +56,9 @@ public static class Ablations
         new("no refit", o => o.RefitOnAllRows = false),
         // Where BN sits and how it learns (issue 11, "make BN work inside the recipe"; docs/batch-normalization.md,
         // experiments 10 and 12). BN on the embeddings is not built: no option puts a BN after either embedding.
+        // The default has BN on the last hidden layer only (round 12); "BN on every hidden layer" is the default before it.
+        new("BN on every hidden layer", o => o.BatchNormHiddenLayers = BatchNormHiddenLayers.Every),
         new("BN first layer only", o => o.BatchNormLayers = [0]),
-        new("BN last layer only", o => o.BatchNormLayers = [o.HiddenLayerSizes.Length - 1]),
         new("BN momentum 0.01", o => o.BatchNormMomentum = 0.01f),
         new("BN momentum 0.3", o => o.BatchNormMomentum = 0.3f),
         // γ decay in the AdamW sense (γ ← γ·(1 − lr·λ_γ)); with WeightDecay 0, AdamW updates the dense weights as Adam does.
