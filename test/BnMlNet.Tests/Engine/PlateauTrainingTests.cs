@@ -144,18 +144,18 @@ public sealed class PlateauTrainingTests
 
     public static IEnumerable<object[]> InvalidSettings()
     {
-        yield return [nameof(TrainingSettings.PlateauPatience), (Action<TrainingSettings>)(s => s.PlateauPatience = -1)];
-        yield return [nameof(TrainingSettings.PlateauFactor), (Action<TrainingSettings>)(s => s.PlateauFactor = 1f)];
-        yield return [nameof(TrainingSettings.PlateauFactor), (Action<TrainingSettings>)(s => s.PlateauFactor = 0f)];
-        yield return [nameof(TrainingSettings.PlateauFactor), (Action<TrainingSettings>)(s => s.PlateauFactor = float.NaN)];
-        yield return [nameof(TrainingSettings.PlateauMaxReductions), (Action<TrainingSettings>)(s => s.PlateauMaxReductions = -2)];
-        yield return [nameof(TrainingSettings.EarlyStoppingRelativeMinDelta), (Action<TrainingSettings>)(s => s.EarlyStoppingRelativeMinDelta = 1f)];
-        yield return [nameof(TrainingSettings.EarlyStoppingRelativeMinDelta), (Action<TrainingSettings>)(s => s.EarlyStoppingRelativeMinDelta = -0.1f)];
-        yield return [nameof(TrainingSettings.EarlyStoppingPatienceFraction), (Action<TrainingSettings>)(s => s.EarlyStoppingPatienceFraction = 1.5f)];
-        yield return [nameof(TrainingSettings.PlateauPatience), (Action<TrainingSettings>)(s => { s.PlateauPatience = 3; s.EarlyStoppingPatience = 0; })];
-        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [0, 3])];
-        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [3, 3])];
-        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), (Action<TrainingSettings>)(s =>
+        yield return [nameof(TrainingSettings.PlateauPatience), "is -1;", (Action<TrainingSettings>)(s => s.PlateauPatience = -1)];
+        yield return [nameof(TrainingSettings.PlateauFactor), "is 1;", (Action<TrainingSettings>)(s => s.PlateauFactor = 1f)];
+        yield return [nameof(TrainingSettings.PlateauFactor), "is 0;", (Action<TrainingSettings>)(s => s.PlateauFactor = 0f)];
+        yield return [nameof(TrainingSettings.PlateauFactor), "is NaN;", (Action<TrainingSettings>)(s => s.PlateauFactor = float.NaN)];
+        yield return [nameof(TrainingSettings.PlateauMaxReductions), "is -2;", (Action<TrainingSettings>)(s => s.PlateauMaxReductions = -2)];
+        yield return [nameof(TrainingSettings.EarlyStoppingRelativeMinDelta), "is 1;", (Action<TrainingSettings>)(s => s.EarlyStoppingRelativeMinDelta = 1f)];
+        yield return [nameof(TrainingSettings.EarlyStoppingRelativeMinDelta), "is -0.1;", (Action<TrainingSettings>)(s => s.EarlyStoppingRelativeMinDelta = -0.1f)];
+        yield return [nameof(TrainingSettings.EarlyStoppingPatienceFraction), "is 1.5;", (Action<TrainingSettings>)(s => s.EarlyStoppingPatienceFraction = 1.5f)];
+        yield return [nameof(TrainingSettings.PlateauPatience), "is 3, which needs early stopping", (Action<TrainingSettings>)(s => { s.PlateauPatience = 3; s.EarlyStoppingPatience = 0; })];
+        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), "[0] is 0;", (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [0, 3])];
+        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), "[1] is 3, not above", (Action<TrainingSettings>)(s => s.LearningRateReductionEpochs = [3, 3])];
+        yield return [nameof(TrainingSettings.LearningRateReductionEpochs), "Set one of them only", (Action<TrainingSettings>)(s =>
         {
             s.EarlyStoppingPatience = 5;
             s.PlateauPatience = 2;
@@ -165,12 +165,13 @@ public sealed class PlateauTrainingTests
 
     [TestMethod]
     [DynamicData(nameof(InvalidSettings))]
-    public void InvalidSettingsAreRefusedNamingTheSetting(string name, Action<TrainingSettings> spoil)
+    public void InvalidSettingsAreRefusedNamingTheSetting(string name, string valueOrRemedy, Action<TrainingSettings> spoil)
     {
         var s = new TrainingSettings();
         spoil(s);
         var e = Assert.Throws<ArgumentException>(s.Validate);
         Assert.AreEqual(name, e.ParamName);
         StringAssert.Contains(e.Message, name);
+        StringAssert.Contains(e.Message, valueOrRemedy, "the message gives the value given (or, for a conflict, what to do)");
     }
 }
