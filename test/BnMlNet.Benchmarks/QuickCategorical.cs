@@ -1,3 +1,4 @@
+using static BnMlNet.Benchmarks.QuickOutput;
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine.Layers;
@@ -65,13 +66,4 @@ public static class QuickCategorical
         passes[0].Vector(); passes[0].Reference(); passes[1].Vector(); passes[1].Reference();
         Console.WriteLine($"{name}_same_bits={Same(o[0], o[1]) && Same(du[0], du[1]) && Same(dt[0], dt[1])}");
     }
-
-    private static double Median(IEnumerable<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    private static void Put(string key, double value, string format = "F1") =>
-        Console.WriteLine($"{key}={value.ToString(format, CultureInfo.InvariantCulture)}");
 }

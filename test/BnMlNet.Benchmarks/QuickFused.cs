@@ -1,3 +1,4 @@
+using static BnMlNet.Benchmarks.QuickOutput;
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine;
@@ -74,13 +75,4 @@ public static class QuickFused
 
     private static TrainingSession CreateSession(NetworkSpec spec, TrainingSettings settings, DenseDataset train)
         => new NetworkTrainer(spec, LossKind.SoftmaxCrossEntropy, settings).CreateSession(train);
-
-    private static double Median(IEnumerable<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    private static void Put(string key, double value, string format = "F1") =>
-        Console.WriteLine($"{key}={value.ToString(format, CultureInfo.InvariantCulture)}");
 }

@@ -1,3 +1,4 @@
+using static BnMlNet.Benchmarks.QuickOutput;
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine.Kernels;
@@ -46,13 +47,4 @@ public static class QuickMask
         }
         Console.WriteLine($"load={File.ReadAllText("/proc/loadavg").Trim()}");
     }
-
-    private static double Median(IEnumerable<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    private static void Put(string key, double value, string format) =>
-        Console.WriteLine($"{key}={value.ToString(format, CultureInfo.InvariantCulture)}");
 }

@@ -1,3 +1,4 @@
+using static BnMlNet.Benchmarks.QuickOutput;
 using System.Diagnostics;
 using System.Globalization;
 using BnMlNet.Engine;
@@ -208,13 +209,4 @@ public static class QuickThreads
         for (int i = 0; i < n; i++) v[i] = (float)(random.NextDouble() * 2 - 1);
         return v;
     }
-
-    private static double Median(IEnumerable<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    private static void Put(string key, double value, string format) =>
-        Console.WriteLine($"{key}={value.ToString(format, CultureInfo.InvariantCulture)}");
 }
