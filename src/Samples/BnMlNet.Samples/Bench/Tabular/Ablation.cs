@@ -174,7 +174,19 @@ public static class Ablations
             Plateau(o, 3, 0.5f, 0);
             o.EarlyStoppingPatience = 9;
         }),
+        // Round 15 (docs/tabular-recipe.md): the periodic embedding's initial frequency spread. The default σ 0.1 (RealMLP's)
+        // keeps cos(2π·c·x) nearly linear over robust-scaled inputs; larger σ lets each feature's function bend on a finer
+        // scale (randhie's trees fit repeated feature vectors that a smooth function cannot).
+        new("+ periodic σ 0.3", o => Periodic(o, 0.3f)),
+        new("+ periodic σ 1", o => Periodic(o, 1f)),
+        new("+ periodic σ 3", o => Periodic(o, 3f)),
     ];
+
+    private static void Periodic(BatchNormMlpOptionsBase o, float sigma)
+    {
+        o.NumericEmbedding = NumericEmbedding.Periodic;
+        o.EmbeddingSigma = sigma;
+    }
 
     private static void Plateau(BatchNormMlpOptionsBase o, int patience, float factor, int reductions)
     {
