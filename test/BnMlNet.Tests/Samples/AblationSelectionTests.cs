@@ -32,4 +32,20 @@ public sealed class AblationSelectionTests
         chosen.Single().Edit(options);
         Assert.AreEqual(2e-3f, options.LearningRate);
     }
+
+    [TestMethod]
+    public void SigmaVariantsTurnTheEmbeddingOnWithTheirSigma()
+    {
+        var chosen = Ablations.Select(ablate: false, names: "+ periodic σ 0.3,+ periodic σ 1,+ periodic σ 3");
+        var sigmas = new List<float>();
+        foreach (var a in chosen)
+        {
+            var options = new BatchNormMlpRegressionTrainer.Options();
+            Assert.AreNotEqual(0.3f, options.EmbeddingSigma, "the defaults are not what the variants set");
+            a.Edit(options);
+            Assert.AreEqual(NumericEmbedding.Periodic, options.NumericEmbedding, a.Name);
+            sigmas.Add(options.EmbeddingSigma);
+        }
+        CollectionAssert.AreEqual(new[] { 0.3f, 1f, 3f }, sigmas);
+    }
 }
