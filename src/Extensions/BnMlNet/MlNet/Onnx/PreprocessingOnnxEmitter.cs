@@ -16,6 +16,8 @@ internal static class PreprocessingOnnxEmitter
 
     public static void Emit(OnnxGraphBuilder g, FeaturePreprocessor p, string features, string output)
     {
+        if (p.Quantile is not null)
+            throw new NotSupportedException("NumericScaling.Quantile has no ONNX export yet; train with NumericScaling.Robust or None to export the model.");
         int n = p.InputSize;
         string isNan = g.Scratch("Pre.IsNaN");
         g.Node("IsNaN", isNan, features);

@@ -8,6 +8,8 @@ internal static class PreprocessingPayload
 {
     public static void Write(BinaryWriter w, FeaturePreprocessor? p)
     {
+        if (p?.Quantile is not null)
+            throw new NotSupportedException("NumericScaling.Quantile is not yet carried by the model zip (it needs payload version 7, not built yet); train with NumericScaling.Robust or None to save the model.");
         w.Write(p is not null);
         if (p is null) return;
         w.Write(p.InputSize);
