@@ -1,5 +1,6 @@
 using BnMlNet.Engine;
 using BnMlNet.Engine.Preprocessing;
+using BnMlNet.Tests.Onnx;
 using BnMlNet.Tests.Reliability;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -10,7 +11,7 @@ namespace BnMlNet.Tests.Recipe;
 /// <summary>
 /// NumericScaling.Quantile: Φ⁻¹ against published values, the knots and the map against hand-computed values (ties,
 /// constants, two-valued columns, values outside the range, NaN), the bounded sample, option validation, Transform =
-/// PredictionEngine, and the clear refusal of the ONNX export (not built yet; the model zip: CompatibilityV7Tests).
+/// PredictionEngine = ONNX Runtime (the model zip: CompatibilityV7Tests).
 /// </summary>
 [TestClass]
 public sealed class QuantileScalingTests
@@ -152,7 +153,7 @@ public sealed class QuantileScalingTests
     }
 
     [TestMethod]
-    public void TransformAndPredictionEngineAgreeAndOnnxRefusesClearly()
+    public void TransformAndPredictionEngineAgree()
     {
         var ml = new MLContext(1);
         var rows = ReliabilityData.Rows(300, 1, scale: 40f);
@@ -167,7 +168,36 @@ public sealed class QuantileScalingTests
         Assert.IsTrue(scores.All(float.IsFinite));
         using var engine = ml.Model.CreatePredictionEngine<VectorRow, PreprocessingTests.ScoreRow>(model);
         CollectionAssert.AreEqual(scores, probeRows.Select(r => engine.Predict(r).Score).ToArray(), "PredictionEngine = Transform");
-        var onnx = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.ConvertToOnnx(model, train, new MemoryStream()));
-        StringAssert.Contains(onnx.Message, "NumericScaling.Quantile has no ONNX export yet");
+    }
+
+    [TestMethod]
+    [DataRow(OnnxTask.Binary)]
+    [DataRow(OnnxTask.Multiclass)]
+    [DataRow(OnnxTask.Regression)]
+    public void OnnxRuntimeAgreesWithQuantileScalingOnRowsWithMissingAndInfiniteValues(OnnxTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        List<OnnxRow> Holes(List<OnnxRow> rows)
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (i % 5 == 1) rows[i].X1 = float.NaN;
+                if (i % 13 == 6) rows[i].X2 = i % 2 == 0 ? float.PositiveInfinity : float.NegativeInfinity;
+                if (i % 17 == 8) rows[i].X3 = i % 2 == 0 ? float.MaxValue : -1e30f;
+            }
+            return rows;
+        }
+        var trainRows = Holes(OnnxTestData.Rows(400, 7));
+        var testRows = Holes(OnnxTestData.Rows(64, 11));
+        var train = ml.Data.LoadFromEnumerable(trainRows);
+        var test = ml.Data.LoadFromEnumerable(testRows);
+        var model = OnnxTestData.Pipeline(ml, task, new OnnxTestData.Net(Scaling: NumericScaling.Quantile)).Fit(train);
+        var pre = OnnxTestData.ModelOf(model).Preprocessing!;
+        Assert.IsNotNull(pre.Quantile, "the quantile map is fitted");
+        Assert.IsTrue(Enumerable.Range(0, pre.InputSize).Any(j => pre.Quantile.Knots(j).Count > 5), "some feature has a real quantile map");
+        byte[] onnx = OnnxRunner.Export(ml, model, train);
+        OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(onnx, testRows), $"{task} with quantile scaling");
+        Assert.IsTrue(OnnxProtoReader.Read(onnx).Nodes.Any(n => n.OpType == "MatMul" && n.Inputs.Any(i => i.Contains("Pre.Quantile.Slope"))),
+            "the map is in the graph as its piecewise-linear MatMul");
     }
 }
