@@ -7,10 +7,11 @@ using BnMlNet.Tests.Persistence;
 //    or: dotnet run --project tools/CompatFixtures -- nonfinite-v4 [FOLDER] (throwing NonFiniteScoring, Scoring/CompatibilityV4Tests)
 //    or: dotnet run --project tools/CompatFixtures -- embedding-v5 [FOLDER] (the numerical embedding, Embedding/CompatibilityV5Tests)
 //    or: dotnet run --project tools/CompatFixtures -- shared-embedding-v6 [FOLDER] (3 members sharing the embedding, Embedding/CompatibilityV6Tests)
+//    or: dotnet run --project tools/CompatFixtures -- quantile-v7 [FOLDER] (NumericScaling.Quantile, Recipe/CompatibilityV7Tests)
 // Writes v{VERSION}-{binary,multiclass,regression}.zip and .predictions.json into FOLDER (default: the test
 // project's Fixtures/compat). VERSION is the model format version the current code writes; existing files are
 // never overwritten.
-if (args.Length is 1 or 2 && args[0] is "recipe-v2" or "ensemble-v3" or "nonfinite-v4" or "embedding-v5" or "shared-embedding-v6")
+if (args.Length is 1 or 2 && args[0] is "recipe-v2" or "ensemble-v3" or "nonfinite-v4" or "embedding-v5" or "shared-embedding-v6" or "quantile-v7")
 {
     string recipeFolder = Path.GetFullPath(args.Length == 2 ? args[1]
         : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "test", "BnMlNet.Tests", "Fixtures", "compat"));
@@ -22,7 +23,8 @@ if (args.Length is 1 or 2 && args[0] is "recipe-v2" or "ensemble-v3" or "nonfini
             "ensemble-v3" => BnMlNet.Tests.Ensembles.CompatibilityV3Fixture.WriteFixtures(recipeFolder),
             "nonfinite-v4" => BnMlNet.Tests.Scoring.CompatibilityV4Fixture.WriteFixtures(recipeFolder),
             "embedding-v5" => BnMlNet.Tests.Embedding.CompatibilityV5Fixture.WriteFixtures(recipeFolder),
-            _ => BnMlNet.Tests.Embedding.CompatibilityV6Fixture.WriteFixtures(recipeFolder),
+            "shared-embedding-v6" => BnMlNet.Tests.Embedding.CompatibilityV6Fixture.WriteFixtures(recipeFolder),
+            _ => BnMlNet.Tests.Recipe.CompatibilityV7Fixture.WriteFixtures(recipeFolder),
         };
         foreach (string file in files) Console.WriteLine($"wrote {file}");
         return 0;

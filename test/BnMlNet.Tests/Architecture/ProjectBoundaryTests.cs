@@ -174,6 +174,8 @@ public sealed partial class ProjectBoundaryTests
             "BnMlNet.NumericScaling", "BnMlNet.Engine.LabelScaling", "BnMlNet.Engine.ConstantLabelException",
             "BnMlNet.Engine.InvalidLabelException", "BnMlNet.Engine.Preprocessing.FeaturePreprocessor",
             "BnMlNet.Engine.Preprocessing.PreprocessingSettings", "BnMlNet.Engine.Preprocessing.PreprocessorFitter",
+            // quantile scaling (issue 11, item 2): the fitted map and Φ⁻¹
+            "BnMlNet.Engine.Preprocessing.QuantileMap", "BnMlNet.Engine.Preprocessing.NormalQuantile",
             // ensembles (issue 11, piece 10): how a wide network's members combine
             "BnMlNet.Engine.EnsembleCombination",
             // numerical embeddings (issue 11, piece 4)

@@ -51,8 +51,8 @@ public sealed class CompatibilityV6Tests
         DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v3-ensemble-binary.zip", version: 3, relabelled: 6),
             "The BatchNormMlp model in this file is damaged: it ends early (truncated)");
         // a newer version asks for an upgrade
-        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v6-shared-embedding-binary.zip", version: 6, relabelled: 7),
-            "This BatchNormMlp model was saved in payload format version 7; this build of BnMlNet reads up to version 6. Upgrade the BnMlNet package to load it.");
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v6-shared-embedding-binary.zip", version: 6, relabelled: 8),
+            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
     }
 
     [TestMethod]

@@ -55,7 +55,7 @@ internal static class OnnxTestData
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
         int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
         NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None, int[]? BatchNormLayers = null,
-        BatchNormHiddenLayers? HiddenBatchNorm = null)
+        BatchNormHiddenLayers? HiddenBatchNorm = null, NumericScaling Scaling = NumericScaling.Robust)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -63,6 +63,7 @@ internal static class OnnxTestData
     private static T Configure<T>(T o, Net net) where T : BatchNormMlpOptionsBase
     {
         if (net.WithoutRecipe) BnMlNet.Tests.Recipe.RecipeOff.Apply(o);   // no preprocessing: the running-statistics rule
+        if (!net.WithoutRecipe) o.NumericScaling = net.Scaling;
         o.HiddenLayerSizes = [6, 5];
         o.NumberOfEpochs = net.Epochs;
         o.BatchSize = 32;

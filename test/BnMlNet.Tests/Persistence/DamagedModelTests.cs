@@ -249,9 +249,9 @@ public sealed class DamagedModelTests
     [TestMethod]
     public void NewerPayloadVersionAsksForAnUpgrade()
     {
-        var entry = ModelZip.Resealed(_entry, p => BitConverter.GetBytes(7).CopyTo(p, 8));
+        var entry = ModelZip.Resealed(_entry, p => BitConverter.GetBytes(8).CopyTo(p, 8));
         AssertClearFailure(LoadEntry(entry),
-            "This BatchNormMlp model was saved in payload format version 7; this build of BnMlNet reads up to version 6. Upgrade the BnMlNet package to load it.");
+            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
     }
 
     [TestMethod]

@@ -111,8 +111,8 @@ public sealed class CompatibilityV4Tests
         DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v4-nonfinite-regression.zip", version: 4, relabelled: 3),
             "The BatchNormMlp model in this file is damaged");
         // a newer version asks for an upgrade
-        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v4-nonfinite-regression.zip", version: 4, relabelled: 7),
-            "This BatchNormMlp model was saved in payload format version 7; this build of BnMlNet reads up to version 6. Upgrade the BnMlNet package to load it.");
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v4-nonfinite-regression.zip", version: 4, relabelled: 8),
+            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
         var (name, entry, zip) = Entry(SyntheticData.Task.Regression);
         Assert.IsNull(CompatibilityHarness.LoadWithEntry(zip, name, ModelZip.Resealed(entry, _ => { })), "the untouched resealed entry loads, so the edits above are what fails");
     }

@@ -9,6 +9,7 @@ namespace BnMlNet.Engine.Preprocessing;
 /// <item>+∞ becomes <see cref="Maximum"/>[j] and −∞ <see cref="Minimum"/>[j], the finite range of the training sample.</item>
 /// <item>z = (x − <see cref="Center"/>[j]) · <see cref="InverseScale"/>[j] (identity when nothing is scaled).</item>
 /// <item>With <see cref="SmoothClip"/>: z is clamped to ±1e15 (so its square cannot overflow), then z/√(1 + (z/3)²).</item>
+/// <item>With a <see cref="Quantile"/> map, steps 3–4 are replaced by the map of the filled, bounded x.</item>
 /// </list>
 /// Outputs: the <see cref="InputSize"/> transformed features, then one indicator per <see cref="IndicatorInputs"/> entry.
 /// Every output is finite for every input, NaN and ±∞ included. Immutable and thread-safe.
@@ -20,7 +21,8 @@ public sealed partial class FeaturePreprocessor
 
     /// <summary>Creates the preprocessor from copies of the given values; validates lengths and finiteness.</summary>
     public FeaturePreprocessor(IReadOnlyList<float> fill, IReadOnlyList<float> minimum, IReadOnlyList<float> maximum,
-        IReadOnlyList<float> center, IReadOnlyList<float> inverseScale, IReadOnlyList<int> indicatorInputs, bool smoothClip)
+        IReadOnlyList<float> center, IReadOnlyList<float> inverseScale, IReadOnlyList<int> indicatorInputs, bool smoothClip,
+        QuantileMap? quantile = null)
     {
         ArgumentNullException.ThrowIfNull(fill);
         int n = fill.Count;
@@ -41,6 +43,11 @@ public sealed partial class FeaturePreprocessor
         InverseScale = Array.AsReadOnly(inverseScale.ToArray());
         IndicatorInputs = Array.AsReadOnly(indicatorInputs.ToArray());
         SmoothClip = smoothClip;
+        if (quantile is not null && quantile.FeatureCount != n)
+            throw new ArgumentException($"The quantile map has {quantile.FeatureCount} features, expected {n}.", nameof(quantile));
+        if (quantile is not null && smoothClip)
+            throw new ArgumentException("A quantile map replaces steps 3–4; smooth clipping cannot be combined with it.", nameof(smoothClip));
+        Quantile = quantile;
         _fill = fill.ToArray(); _min = minimum.ToArray(); _max = maximum.ToArray(); _center = center.ToArray(); _inv = inverseScale.ToArray();
         _indicators = indicatorInputs.ToArray();
         _indicatorOf = new int[n];
@@ -105,6 +112,8 @@ public sealed partial class FeaturePreprocessor
     public IReadOnlyList<int> IndicatorInputs { get; }
     /// <summary>Whether z/√(1 + (z/3)²) follows the scaling.</summary>
     public bool SmoothClip { get; }
+    /// <summary>Under <see cref="NumericScaling.Quantile"/>: the map that replaces steps 3–4 (applied to the filled, bounded x); else null.</summary>
+    public QuantileMap? Quantile { get; }
 
     /// <summary>Preprocesses one row: <paramref name="output"/> gets <see cref="OutputSize"/> values.</summary>
     public void Apply(ReadOnlySpan<float> input, Span<float> output)
@@ -123,6 +132,7 @@ public sealed partial class FeaturePreprocessor
         if (float.IsNaN(x)) x = _fill[j];
         else if (float.IsPositiveInfinity(x)) x = _max[j];
         else if (float.IsNegativeInfinity(x)) x = _min[j];
+        if (Quantile is not null) return Quantile.Map(j, x);
         float z = (x - _center[j]) * _inv[j];
         if (SmoothClip)
         {
@@ -168,7 +178,7 @@ public sealed partial class FeaturePreprocessor
         if (OutputSize != InputSize) throw new InvalidOperationException("Rows with missing indicators grow; they cannot be preprocessed in place.");
         int n = InputSize;
         if (data.Length < (long)rows * n) throw new ArgumentException($"Expected {rows} rows of {n} features.", nameof(data));
-        bool vector = RowVectorsEnabled;
+        bool vector = RowVectorsEnabled && Quantile is null;
         for (int r = 0; r < rows; r++)
         {
             var row = data.Slice(r * n, n);
@@ -183,7 +193,7 @@ public sealed partial class FeaturePreprocessor
         int n = InputSize, m = OutputSize;
         if (input.Length < (long)rows * n) throw new ArgumentException($"Expected {rows} rows of {n} features.", nameof(input));
         if (output.Length < (long)rows * m) throw new ArgumentException($"Expected room for {rows} rows of {m} values.", nameof(output));
-        if (!RowVectorsEnabled)
+        if (!RowVectorsEnabled || Quantile is not null)
         {
             for (int r = 0; r < rows; r++) Apply(input.Slice(r * n, n), output.Slice(r * m, m));
             return;

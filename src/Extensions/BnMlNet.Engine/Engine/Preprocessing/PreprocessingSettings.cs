@@ -1,7 +1,7 @@
 namespace BnMlNet.Engine.Preprocessing;
 
 /// <summary>What the model's preprocessing stage learns (see <see cref="FeaturePreprocessor"/>).</summary>
-/// <param name="Scaling">Robust scaling with smooth clipping, or none.</param>
+/// <param name="Scaling">Robust scaling with smooth clipping, quantile scaling to a normal shape, or none.</param>
 /// <param name="MaximumSampleRows">Rows of the seeded reservoir sample the statistics come from (≥ 2), so streamed data costs bounded memory.</param>
 /// <param name="MaximumSampleValues">At most this many values (rows × features) in the sample, to bound its memory (4 bytes each); at least 2 rows are always kept.</param>
 public sealed record PreprocessingSettings(NumericScaling Scaling, int MaximumSampleRows = 100_000, long MaximumSampleValues = 1L << 24)

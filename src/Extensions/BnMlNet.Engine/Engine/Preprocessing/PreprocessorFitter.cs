@@ -50,6 +50,8 @@ public static class PreprocessorFitter
         var inv = new float[f];
         var column = new float[rows];
         bool robust = settings.Scaling == NumericScaling.Robust;
+        bool quantile = settings.Scaling == NumericScaling.Quantile;
+        var knots = quantile ? new (float X, float Y)[f][] : null;
         for (int j = 0; j < f; j++)
         {
             int count = 0;
@@ -59,12 +61,16 @@ public static class PreprocessorFitter
                 if (float.IsFinite(v)) column[count++] = v;
             }
             inv[j] = 1f;
+            if (knots is not null) knots[j] = [(0f, 0f)];
             if (count == 0) continue;   // no finite value seen: everything maps to 0
             var values = column.AsSpan(0, count);
-            OrderStatistics.Select(values, Ranks(count, robust), Kernels.ReferencePaths.Enabled);
+            // The quantile map reads every rank: a full sort (the same order statistics, bit for bit).
+            if (quantile) values.Sort();
+            else OrderStatistics.Select(values, Ranks(count, robust), Kernels.ReferencePaths.Enabled);
             min[j] = values[0];
             max[j] = values[^1];
             fill[j] = Quantile(values, 0.5);
+            if (knots is not null) knots[j] = QuantileMap.Fit(values, rows);
             if (!robust) continue;
             center[j] = fill[j];
             double spread = (double)Quantile(values, 0.75) - Quantile(values, 0.25);
@@ -73,7 +79,8 @@ public static class PreprocessorFitter
             inv[j] = double.IsFinite(inverse) && inverse <= float.MaxValue ? (float)inverse : 1f;
         }
         var indicators = Enumerable.Range(0, f).Where(j => missing[j] > 0).ToArray();
-        return new FeaturePreprocessor(fill, min, max, center, inv, indicators, smoothClip: robust);
+        return new FeaturePreprocessor(fill, min, max, center, inv, indicators, smoothClip: robust,
+            knots is null ? null : new QuantileMap(knots));
     }
 
     /// <summary>The ranks <see cref="Fit"/> reads of <paramref name="count"/> sorted values: the ends and each quantile's two neighbours.</summary>

@@ -8,7 +8,7 @@ namespace BnMlNet.MlNet.Onnx;
 /// <see cref="FeaturePreprocessor.Apply"/> computes it, so both give the same floats:
 /// NaN → fill (<c>IsNaN</c>, <c>Where</c>); ±∞ → the training range (x − x is NaN exactly for ±∞ once NaN is gone;
 /// <c>Greater</c> picks the side); z = (x − center)·inverse scale; with smooth clipping, z clamped to ±1e15 then
-/// z / √(1 + (z/3)²); the missing indicators (<c>Gather</c> of the NaN mask, <c>Cast</c> to float) appended by <c>Concat</c>.
+/// z / √(1 + (z/3)²), or a quantile map instead (<see cref="QuantileOnnxEmitter"/>); the missing indicators (<c>Gather</c> of the NaN mask, <c>Cast</c> to float) appended by <c>Concat</c>.
 /// </summary>
 internal static class PreprocessingOnnxEmitter
 {
@@ -31,9 +31,16 @@ internal static class PreprocessingOnnxEmitter
         g.Node("Where", bound, positive, g.Floats("Pre.Maximum", p.Maximum, n), g.Floats("Pre.Minimum", p.Minimum, n));
         string bounded = g.Scratch("Pre.Bounded");
         g.Node("Where", bounded, isInf, bound, filled);
+        bool indicators = p.IndicatorInputs.Count > 0;
+        if (p.Quantile is { } map)
+        {
+            string mapped = indicators ? g.Scratch("Pre.Mapped") : output;
+            QuantileOnnxEmitter.Emit(g, map, bounded, mapped);
+            if (indicators) EmitIndicators(g, p, isNan, mapped, output);
+            return;
+        }
         string centered = g.Scratch("Pre.Centered");
         g.Node("Sub", centered, bounded, g.Floats("Pre.Center", p.Center, n));
-        bool indicators = p.IndicatorInputs.Count > 0;
         string scaled = !p.SmoothClip && !indicators ? output : g.Scratch("Pre.Scaled");
         g.Node("Mul", scaled, centered, g.Floats("Pre.InverseScale", p.InverseScale, n));
         string values = scaled;
@@ -54,7 +61,11 @@ internal static class PreprocessingOnnxEmitter
             values = indicators ? g.Scratch("Pre.Clipped") : output;
             g.Node("Div", values, clamped, root);
         }
-        if (!indicators) return;
+        if (indicators) EmitIndicators(g, p, isNan, values, output);
+    }
+
+    private static void EmitIndicators(OnnxGraphBuilder g, FeaturePreprocessor p, string isNan, string values, string output)
+    {
         string picked = g.Scratch("Pre.MissingMask");
         string index = g.Context.AddInitializer(p.IndicatorInputs.Select(i => (long)i), new long[] { p.IndicatorInputs.Count }, "BatchNormMlp.Pre.IndicatorInputs");
         g.Node("Gather", picked, isNan, index).AddAttribute("axis", 1L);

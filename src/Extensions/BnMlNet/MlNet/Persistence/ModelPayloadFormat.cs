@@ -23,10 +23,13 @@ namespace BnMlNet.MlNet.Persistence;
 ///     version 6: the version 5 layout, byte for byte, for an ensemble (k ≥ 2) with a numerical embedding (one embedding
 ///         shared by the members; layer 0 is their wide first layer). Version 5 then always has k = 1; the version
 ///         number alone makes a build that reads up to version 5 refuse it with the upgrade message.
+///     version 7: the version 6 field list (k ≥ 1, the embedding block's flag may be false) for a model with
+///         NumericScaling.Quantile: its preprocessing block ends with the quantile block.
 /// byte[32] SHA-256 of the payload
 /// BN block: int32 size; float32 ε; float32[size] γ, β, running mean, running variance
 /// preprocessing block: int32 input size; bool smooth clip; float32[input] fill, minimum, maximum, center, inverse scale;
-///     int32 indicator count; int32[count] indicator inputs (ascending)
+///     int32 indicator count; int32[count] indicator inputs (ascending); version 7: [quantile block]
+/// quantile block: per input: int32 knot count c (≥ 1); float32[c] x (strictly ascending); float32[c] y
 /// embedding block: int32 kind (1 = periodic); int32 input size; int32 k; int32 d; int32 m; int32[m] embedded slots
 ///     (ascending); float32 arrays c [m·k], W [m·2k·d], b [m·d]
 /// float arrays are written as int32 count followed by the values.
@@ -34,7 +37,8 @@ namespace BnMlNet.MlNet.Persistence;
 /// version 2 existed; a single network (k = 1) is written as version 1 or 2, byte for byte as before version 3; a
 /// model with NonFiniteScoring = Impute (the default) is written as version 1, 2 or 3, byte for byte as before version 4;
 /// a model without an embedding is written as version 1 to 4, byte for byte as before version 5; a single network with
-/// an embedding is written as version 5, byte for byte as before version 6.
+/// an embedding is written as version 5, byte for byte as before version 6; a model without a quantile map is written
+/// as version 1 to 6, byte for byte as before version 7.
 /// </code>
 /// The checksum is verified before anything is parsed; every count is checked against the bytes that remain
 /// before anything is allocated.
@@ -45,7 +49,10 @@ internal static class ModelPayloadFormat
     public static ReadOnlySpan<byte> Magic => "BNMLPNET"u8;
 
     /// <summary>The payload version this build writes. Versions above it are refused with a clear message.</summary>
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
+
+    /// <summary>The version of an ensemble with a numerical embedding but no quantile map.</summary>
+    public const int VersionWithoutQuantile = 6;
 
     /// <summary>The version of a payload with a numerical embedding and a single network (k = 1).</summary>
     public const int VersionWithoutSharedEmbedding = 5;

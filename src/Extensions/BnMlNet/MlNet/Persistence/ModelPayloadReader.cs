@@ -79,7 +79,7 @@ internal static class ModelPayloadReader
                 history.Add(new EpochReport(epoch, trainLoss, double.IsNaN(validLoss) ? null : validLoss,
                     double.IsNaN(validMetric) ? null : validMetric, metric, seconds, lr));
             }
-            var preprocessor = version >= 2 ? PreprocessingPayload.Read(r, Damaged) : null;
+            var preprocessor = version >= 2 ? PreprocessingPayload.Read(r, Damaged, withQuantile: version >= 7) : null;
             bool exponentialScore = version >= 2 && r.ReadBoolean();
             if (exponentialScore && task != ModelTask.Regression) throw Damaged($"a {task} model cannot have an exponential score");
             int ensembleSize = version >= 3 ? r.ReadInt32() : 1;
@@ -89,6 +89,7 @@ internal static class ModelPayloadReader
             var embedding = version >= 5 ? EmbeddingPayload.Read(r, Damaged) : null;
             if (r.BaseStream.Position != r.BaseStream.Length) throw Damaged("unexpected bytes after the model");
             if (version == 5 && ensembleSize > 1) throw Damaged($"a version 5 payload holds a single network, not {ensembleSize} members");
+            if (version == 7 && preprocessor?.Quantile is null) throw Damaged("a version 7 payload holds a quantile map, and this one has none");
             if (version == 6 && (embedding is null || ensembleSize < 2))
                 throw Damaged("a version 6 payload holds an ensemble with a numerical embedding, and this one lacks " + (embedding is null ? "the embedding" : "the ensemble"));
 

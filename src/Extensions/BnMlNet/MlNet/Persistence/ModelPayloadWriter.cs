@@ -25,12 +25,14 @@ internal static class ModelPayloadWriter
             var net = model.Network;
             w.Write(ModelPayloadFormat.Magic);
             // The lowest version that holds the model, so a model without the newer features is written byte for byte as before.
-            bool version6 = net.Embedding is not null && net.EnsembleSize > 1;
-            bool version5 = net.Embedding is not null;
+            bool version7 = model.Preprocessor?.Quantile is not null;
+            bool version6 = version7 || (net.Embedding is not null && net.EnsembleSize > 1);
+            bool version5 = version6 || net.Embedding is not null;
             bool version4 = version5 || model.NonFiniteScoring != NonFiniteScoring.Impute;
             bool version3 = version4 || net.EnsembleSize > 1;
             bool version2 = version3 || model.Preprocessor is not null || model.ExponentialScore;
-            w.Write(version6 ? ModelPayloadFormat.CurrentVersion
+            w.Write(version7 ? ModelPayloadFormat.CurrentVersion
+                : version6 ? ModelPayloadFormat.VersionWithoutQuantile
                 : version5 ? ModelPayloadFormat.VersionWithoutSharedEmbedding
                 : version4 ? ModelPayloadFormat.VersionWithoutEmbedding
                 : version3 ? ModelPayloadFormat.VersionWithoutNonFiniteScoring
@@ -65,7 +67,7 @@ internal static class ModelPayloadWriter
             }
             if (version2)
             {
-                PreprocessingPayload.Write(w, model.Preprocessor);
+                PreprocessingPayload.Write(w, model.Preprocessor, version7);
                 w.Write(model.ExponentialScore);
             }
             if (version3) w.Write(net.EnsembleSize);

@@ -162,6 +162,7 @@ public static class Ablations
         // plateau patience, and reductions without a limit (early stopping's 12 alone ends the run).
         new("plateau 3x0.5 2 cuts", o => Plateau(o, 3, 0.5f, 2)),
         new("plateau 5x0.3 1 cut", o => Plateau(o, 5, 0.3f, 1)),
+        new("quantile scaling", o => o.NumericScaling = NumericScaling.Quantile),
         new("plateau 4x0.5 no limit", o => Plateau(o, 4, 0.5f, 0)),
         // Round 11's third run: the accuracy-neutral "no limit" plateau with a shorter early-stopping patience.
         new("plateau 4x0.5 patience 8", o =>

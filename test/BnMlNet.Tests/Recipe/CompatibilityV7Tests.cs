@@ -1,0 +1,72 @@
+using BnMlNet.Tests.MlNet;
+using BnMlNet.Tests.Persistence;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace BnMlNet.Tests.Recipe;
+
+/// <summary>
+/// Payload format version 7 (NumericScaling.Quantile: the preprocessing block ends with the knots): the committed
+/// fixtures load and reproduce their recorded predictions bit for bit; version 7 is written only for a quantile map;
+/// relabelled and truncated payloads are refused clearly; a model round-trips in a fresh process bit for bit.
+/// </summary>
+[TestClass]
+public sealed class CompatibilityV7Tests
+{
+    [TestMethod]
+    [DataRow(SyntheticData.Task.Binary)]
+    [DataRow(SyntheticData.Task.Multiclass)]
+    [DataRow(SyntheticData.Task.Regression)]
+    public void Version7QuantileModelReproducesItsRecordedPredictionsBitForBit(SyntheticData.Task task)
+    {
+        var fixture = CompatibilityHarness.Open("v7-quantile", task, payloadVersion: 7);
+        Assert.AreEqual(7, CompatibilityHarness.PayloadVersion(File.ReadAllBytes(fixture.Zip)));
+        CompatibilityHarness.AssertReproducesItsRecordedPredictions(fixture, task);
+    }
+
+    [TestMethod]
+    public void Version7IsWrittenOnlyForAQuantileMap()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(SyntheticData.Rows(120, 1));
+        int VersionOf(IEstimator<ITransformer> pipeline) => CompatibilityHarness.PayloadVersion(ModelZip.Save(ml, pipeline.Fit(data), data.Schema));
+        Assert.AreEqual(7, VersionOf(CompatibilityV7Fixture.Pipeline(ml, SyntheticData.Task.Binary, epochs: 1)), "quantile scaling: version 7");
+        Assert.AreEqual(2, VersionOf(SmallTables.RefitOnAllRowsTests.Pipeline(ml, SyntheticData.Task.Binary, o =>
+        { o.NumberOfEpochs = 1; o.EnsembleSize = 1; o.NumberOfThreads = 1; })), "robust scaling, one network: version 2 as before");
+    }
+
+    [TestMethod]
+    public void ForeignLayoutsUnderVersion7AreRefused()
+    {
+        // a version-6 payload relabelled as version 7: the quantile block is missing, so the parser runs out of bytes or finds none
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v2-binary.zip", version: 2, relabelled: 7),
+            "The BatchNormMlp model in this file is damaged");
+        // a version-7 payload relabelled as version 6: the knots are left over where the embedding flag should be
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v7-quantile-binary.zip", version: 7, relabelled: 6),
+            "The BatchNormMlp model in this file is damaged");
+        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v7-quantile-binary.zip", version: 7, relabelled: 8),
+            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
+    }
+
+    [TestMethod]
+    [DataRow(SyntheticData.Task.Binary)]
+    [DataRow(SyntheticData.Task.Multiclass)]
+    [DataRow(SyntheticData.Task.Regression)]
+    public void RoundTripsInAFreshProcessBitForBit(SyntheticData.Task task)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(240, 1)));
+        var probe = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(60, 2)));
+        var model = CompatibilityV7Fixture.Pipeline(ml, task).Fit(train);
+        FreshProcess.RoundTrip(ml, model, train.Schema, probe, reloaded =>
+        {
+            var scores = Flat(model.Transform(probe));
+            Assert.IsTrue(scores.All(float.IsFinite));
+            CollectionAssert.AreEqual(scores, Flat(reloaded));
+        });
+    }
+
+    private static float[] Flat(IDataView v) => v.Schema["Score"].Type is VectorDataViewType
+        ? v.GetColumn<VBuffer<float>>("Score").SelectMany(b => b.DenseValues()).ToArray()
+        : v.GetColumn<float>("Score").ToArray();
+}
