@@ -48,4 +48,32 @@ public sealed class AblationSelectionTests
         }
         CollectionAssert.AreEqual(new[] { 0.3f, 1f, 3f }, sigmas);
     }
+
+    [TestMethod]
+    public void LabelSmoothingVariantSetsEpsilonOnTheClassifiersAndSkipsRegression()
+    {
+        var variant = Ablations.Select(ablate: false, names: "label smoothing 0.1").Single();
+        var binary = new BatchNormMlpBinaryTrainer.Options();
+        var multiclass = new BatchNormMlpMulticlassTrainer.Options();
+        Assert.AreEqual(0f, binary.LabelSmoothing, "label smoothing is off by default");
+        variant.Edit(binary);
+        variant.Edit(multiclass);
+        Assert.AreEqual(0.1f, binary.LabelSmoothing);
+        Assert.AreEqual(0.1f, multiclass.LabelSmoothing);
+        Assert.IsTrue(variant.AppliesTo(BnMlNet.Samples.Csv.MlTask.Binary));
+        Assert.IsTrue(variant.AppliesTo(BnMlNet.Samples.Csv.MlTask.Multiclass));
+        Assert.IsFalse(variant.AppliesTo(BnMlNet.Samples.Csv.MlTask.Regression), "regression has no label smoothing");
+        Assert.ThrowsExactly<ArgumentException>(() => variant.Edit(new BatchNormMlpRegressionTrainer.Options()));
+    }
+
+    [TestMethod]
+    public void QuantileVariantSetsQuantileScaling()
+    {
+        var variant = Ablations.Select(ablate: false, names: "quantile scaling").Single();
+        var options = new BatchNormMlpRegressionTrainer.Options();
+        Assert.AreNotEqual(NumericScaling.Quantile, options.NumericScaling, "the default is not what the variant sets");
+        variant.Edit(options);
+        Assert.AreEqual(NumericScaling.Quantile, options.NumericScaling);
+        Assert.IsTrue(new[] { BnMlNet.Samples.Csv.MlTask.Binary, BnMlNet.Samples.Csv.MlTask.Multiclass, BnMlNet.Samples.Csv.MlTask.Regression }.All(variant.AppliesTo));
+    }
 }

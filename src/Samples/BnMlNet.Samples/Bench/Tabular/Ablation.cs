@@ -7,10 +7,11 @@ namespace BnMlNet.Samples.Bench.Tabular;
 /// <param name="Name">Column name in the report, e.g. "no input BN".</param>
 /// <param name="Edit">Changes the default options to turn the piece off.</param>
 /// <param name="OnlyFor">The one task the piece exists for (null: every task); other tasks show no figure.</param>
-public sealed record Ablation(string Name, Action<BatchNormMlpOptionsBase> Edit, MlTask? OnlyFor = null)
+/// <param name="NotFor">The one task the piece does not exist for (null: none); that task shows no figure.</param>
+public sealed record Ablation(string Name, Action<BatchNormMlpOptionsBase> Edit, MlTask? OnlyFor = null, MlTask? NotFor = null)
 {
     /// <summary>True when the piece exists for <paramref name="task"/>.</summary>
-    public bool AppliesTo(MlTask task) => OnlyFor is null || OnlyFor == task;
+    public bool AppliesTo(MlTask task) => (OnlyFor is null || OnlyFor == task) && NotFor != task;
 }
 
 /// <summary>
@@ -163,6 +164,8 @@ public static class Ablations
         new("plateau 3x0.5 2 cuts", o => Plateau(o, 3, 0.5f, 2)),
         new("plateau 5x0.3 1 cut", o => Plateau(o, 5, 0.3f, 1)),
         new("quantile scaling", o => o.NumericScaling = NumericScaling.Quantile),
+        // Issue 11: label smoothing of the classification log-losses (off by default); regression has no such option.
+        new("label smoothing 0.1", o => SmoothLabels(o, 0.1f), NotFor: MlTask.Regression),
         new("plateau 4x0.5 no limit", o => Plateau(o, 4, 0.5f, 0)),
         // Round 11's third run: the accuracy-neutral "no limit" plateau with a shorter early-stopping patience.
         new("plateau 4x0.5 patience 8", o =>
@@ -182,6 +185,16 @@ public static class Ablations
         new("+ periodic σ 1", o => Periodic(o, 1f)),
         new("+ periodic σ 3", o => Periodic(o, 3f)),
     ];
+
+    private static void SmoothLabels(BatchNormMlpOptionsBase o, float epsilon)
+    {
+        switch (o)
+        {
+            case BatchNormMlpBinaryTrainer.Options b: b.LabelSmoothing = epsilon; break;
+            case BatchNormMlpMulticlassTrainer.Options m: m.LabelSmoothing = epsilon; break;
+            default: throw new ArgumentException($"Label smoothing applies to the classification trainers only, not to {o.GetType().Name}.", nameof(o));
+        }
+    }
 
     private static void Periodic(BatchNormMlpOptionsBase o, float sigma)
     {
