@@ -35,7 +35,7 @@ public sealed class BatchNormMlpBinaryTrainer
         /// Label smoothing ε of the log-loss, as PyTorch's <c>CrossEntropyLoss(label_smoothing=ε)</c>: training fits the target
         /// (1 − ε)·one-hot(label) + ε/K with K = 2 (the positive class's target is (1 − ε)·y + ε/2), which keeps the logits from growing without bound on separable data.
         /// Training only: the validation loss, early stopping and the saved model's format are unchanged. In [0, 1);
-        /// 0 (the default) turns it off.
+        /// 0 (the default) turns it off; ε 0.1 was measured in round 16 of docs/tabular-recipe.md and not adopted.
         /// </summary>
         public float LabelSmoothing;
     }
