@@ -118,4 +118,16 @@ public abstract partial class BatchNormMlpOptionsBase
     /// blocks pass through one-hot. Default 10 (RealMLP embeds categoricals above 9 levels and keeps the others one-hot).
     /// </summary>
     public int CategoricalEmbeddingMinimumLevels = RecipeDefaults.CategoricalEmbeddingMinimumLevels;
+
+    /// <summary>
+    /// Batch normalization of the embeddings' outputs: each of the <see cref="CategoricalEmbeddingDimension"/> values of an
+    /// embedded categorical block and each of the <see cref="EmbeddingDimension"/> values of a numerically embedded feature
+    /// is batch-normalized (learned γ and β; batch statistics in training, the running statistics at scoring), as every
+    /// other batch norm of the network; the slots the embeddings pass through are not. The frozen model folds it into the
+    /// first layer, so Transform, PredictionEngine and ONNX need nothing extra and the model format does not change.
+    /// Needs <see cref="CategoricalEmbedding"/> or <see cref="NumericEmbedding"/> on (an error otherwise); when the data
+    /// gives them nothing to embed (no annotated block of enough levels, no slot of more than two values) it does nothing.
+    /// Default false (evidence: docs/tabular-recipe.md, round 17).
+    /// </summary>
+    public bool EmbeddingBatchNorm = RecipeDefaults.EmbeddingBatchNorm;
 }

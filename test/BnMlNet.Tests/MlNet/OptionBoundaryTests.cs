@@ -163,6 +163,7 @@ public sealed class OptionBoundaryTests
             nameof(BatchNormMlpOptionsBase.NumericEmbedding), nameof(BatchNormMlpOptionsBase.CategoricalEmbedding),
             nameof(BatchNormMlpOptionsBase.NonFiniteScoring), nameof(BatchNormMlpOptionsBase.LearningRateBatchScaling),
             nameof(BatchNormMlpOptionsBase.RefitOnAllRows), nameof(BatchNormMlpOptionsBase.BatchNormHiddenLayers),
+            nameof(BatchNormMlpOptionsBase.EmbeddingBatchNorm),
         ];
         var fields = typeof(BatchNormMlpOptionsBase).GetFields().Select(f => f.Name)
             .Append(nameof(BatchNormMlpBinaryTrainer.Options.LabelSmoothing)).ToHashSet();   // the classification trainers' own numeric option

@@ -55,7 +55,7 @@ internal static class OnnxTestData
         BatchNormPlacement Placement = BatchNormPlacement.BeforeActivation, int Epochs = 2, float LeakyReluSlope = 0.05f,
         int EnsembleSize = 1, bool WithoutRecipe = false, NonFiniteScoring Policy = NonFiniteScoring.Impute, bool Poisson = false,
         NumericEmbedding Embedding = NumericEmbedding.None, CategoricalEmbedding Categorical = CategoricalEmbedding.None, int[]? BatchNormLayers = null,
-        BatchNormHiddenLayers? HiddenBatchNorm = null, NumericScaling Scaling = NumericScaling.Robust)
+        BatchNormHiddenLayers? HiddenBatchNorm = null, NumericScaling Scaling = NumericScaling.Robust, bool EmbeddingBatchNorm = false)
     {
         public override string ToString() => $"{Activation}, input BN {InputBatchNorm}, {Placement}";
     }
@@ -81,6 +81,7 @@ internal static class OnnxTestData
         o.CategoricalEmbedding = net.Categorical;   // the 4-level colour block is embedded into 2 values
         o.CategoricalEmbeddingMinimumLevels = 3;
         o.CategoricalEmbeddingDimension = 2;
+        o.EmbeddingBatchNorm = net.EmbeddingBatchNorm;
         o.NonFiniteScoring = net.Policy;
         o.BatchNormLayers = net.BatchNormLayers;
         if (net.HiddenBatchNorm is { } hiddenBn) o.BatchNormHiddenLayers = hiddenBn;

@@ -76,6 +76,16 @@ public sealed record NetworkSpec(
         ? blocks.Where(b => b.Levels >= c.MinimumLevels).ToArray() : [];
 
     /// <summary>
+    /// Batch normalization of the embeddings' outputs (default false): every output unit of <see cref="CategoricalEmbedding"/>
+    /// (x_block·E) and of <see cref="NumericEmbedding"/> (its m·d values) is batch-normalized with a learned γ and β, batch
+    /// statistics in training and running statistics at scoring, as every other batch norm; the values they pass through
+    /// are not. Needs one of the two embeddings on (<see cref="Validate()"/> throws otherwise); when the data gives them
+    /// nothing to embed, it does nothing, as they do. The frozen network folds it into the first dense layer (a per-unit
+    /// affine map followed by a dense layer is one dense layer).
+    /// </summary>
+    public bool EmbeddingBatchNorm { get; init; }
+
+    /// <summary>
     /// The 0-based hidden layers that get batch normalization (at <see cref="Placement"/>), or null (the default) for
     /// every hidden layer. A hidden layer left out is Dense with bias → activation (→ dropout). Each index in
     /// [0, HiddenSizes.Count), no index twice; an empty list means no hidden batch norm. Needs a <see cref="Placement"/>
@@ -107,6 +117,9 @@ public sealed record NetworkSpec(
         NumericEmbedding?.Validate();
         if (EmbeddedSlots is { } slots) PeriodicEmbeddingParameters.CheckSlots(slots, InputSize);
         CategoricalEmbedding?.Validate();
+        if (EmbeddingBatchNorm && !HasEmbedding && CategoricalEmbedding is not { IsOn: true })
+            throw new ArgumentException($"{nameof(EmbeddingBatchNorm)} normalizes the embeddings' outputs, but neither {nameof(NumericEmbedding)} " +
+                $"nor {nameof(CategoricalEmbedding)} is on; turn one of them on or set {nameof(EmbeddingBatchNorm)} = false.", nameof(EmbeddingBatchNorm));
         if (CategoricalBlocks is { } blocks)
         {
             CategoricalBlock.CheckBlocks(blocks, InputSize, nameof(CategoricalBlocks));

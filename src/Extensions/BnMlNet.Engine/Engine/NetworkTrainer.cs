@@ -40,13 +40,17 @@ public sealed class NetworkTrainer
     {
         var categorical = spec.EmbeddedCategoricalBlocks;
         if (categorical.Length == 0 && spec.CategoricalEmbedding is not null) spec = spec with { CategoricalEmbedding = null };
-        if (!spec.HasEmbedding) return spec.NumericEmbedding is null ? spec : spec with { NumericEmbedding = null, EmbeddedSlots = null };
+        if (!spec.HasEmbedding) return WithoutIdleEmbeddingBatchNorm(spec.NumericEmbedding is null ? spec : spec with { NumericEmbedding = null, EmbeddedSlots = null });
         if (spec.EmbeddedSlots is not null) return spec;
         // The categorical blocks' slots are embedded by the categorical embedding alone.
         var slots = Preprocessing.EmbeddedSlotSelector.Select(train)
             .Where(j => !categorical.Any(b => j >= b.Start && j <= b.End)).ToArray();
-        return slots.Length == 0 ? spec with { NumericEmbedding = null } : spec with { EmbeddedSlots = slots };
+        return slots.Length == 0 ? WithoutIdleEmbeddingBatchNorm(spec with { NumericEmbedding = null }) : spec with { EmbeddedSlots = slots };
     }
+
+    /// <summary>The embeddings' batch norm turned off when neither embedding is left to feed it (it then has nothing to normalize).</summary>
+    private static NetworkSpec WithoutIdleEmbeddingBatchNorm(NetworkSpec spec)
+        => spec.EmbeddingBatchNorm && !spec.HasEmbedding && spec.CategoricalEmbedding is not { IsOn: true } ? spec with { EmbeddingBatchNorm = false } : spec;
 
     /// <summary>A step-by-step session over <paramref name="train"/> with this trainer's shape and settings (research API).</summary>
     public TrainingSession CreateSession(IMiniBatchSource train) => new(_spec, _loss, _settings, train);

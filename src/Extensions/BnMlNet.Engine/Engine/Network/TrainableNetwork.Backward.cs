@@ -28,11 +28,13 @@ internal sealed partial class TrainableNetwork
                 : BlockBackward(layer, b, dOut, rows);
             ReadOnlySpan<float> layerInput = l > 0
                 ? ws.Layers[l - 1].Output.AsSpan(0, rows * layer.InputSize)
+                : ws.EmbeddingNorm is { } en ? NormalizedEmbedding(en, rows)
                 : CategoricalEmbedding is not null ? ws.Categorical!.Output.AsSpan(0, rows * layer.InputSize)
                 : Embedding is not null ? ws.Embedding!.Output.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputBatchNorm!.Output.AsSpan(0, rows * layer.InputSize) : x[..(rows * layer.InputSize)];
             Span<float> dx = l > 0
                 ? ws.Layers[l - 1].OutputGradient.AsSpan(0, rows * layer.InputSize)
+                : ws.EmbeddingNorm is not null ? ws.EmbeddingNorm.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : CategoricalEmbedding is not null ? ws.Categorical!.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : Embedding is not null ? ws.Embedding!.OutputGradient.AsSpan(0, rows * layer.InputSize)
                 : InputBatchNorm is not null ? ws.InputGradient.AsSpan(0, rows * layer.InputSize) : default;
@@ -44,6 +46,15 @@ internal sealed partial class TrainableNetwork
                 DenseLayer.Backward(dx, p.Gradient(layer.Weights), dBias, dz, layerInput, p.Value(layer.Weights),
                     rows, layer.InputSize, layer.OutputSize, Threads);
             dOut = dx;
+        }
+        if (EmbeddingBatchNorm is { } ebn)
+        {
+            // ∂L/∂(the embeddings' output): the categorical embedding's when it is on (it comes last), else the numerical one's.
+            int w = Layers[0].InputSize;
+            Span<float> dEmbedded = CategoricalEmbedding is not null ? ws.Categorical!.OutputGradient.AsSpan(0, rows * w)
+                : ws.Embedding!.OutputGradient.AsSpan(0, rows * w);
+            EmbeddingNormBackward(ebn, ws.EmbeddingNorm!, dEmbedded, rows);
+            dOut = dEmbedded;
         }
         if (CategoricalEmbedding is { } cat)
         {

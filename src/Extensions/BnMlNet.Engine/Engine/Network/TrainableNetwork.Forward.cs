@@ -10,7 +10,8 @@ internal sealed partial class TrainableNetwork
     /// <summary>
     /// Forward pass over <paramref name="rows"/> rows of x [rows×InputSize]; returns the raw outputs [rows×OutputSize].
     /// With <paramref name="stopAtBatchNormOf"/> = l ≥ 0 it stops once block l's batch-norm input is computed
-    /// (returning an empty span); −1 stops before the input batch norm.
+    /// (returning an empty span); −1 stops before the input batch norm, <see cref="EmbeddingBatchNormStop"/> once the
+    /// embeddings' batch norm's input is gathered.
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x, int rows, ForwardMode mode, int stopAtBatchNormOf = int.MaxValue)
     {
@@ -34,6 +35,15 @@ internal sealed partial class TrainableNetwork
         {
             CategoricalEmbeddingLayer.Forward(ws.Categorical!.Output, input, p.Value(cat.Table), cat.Layout, rows);
             input = ws.Categorical.Output.AsSpan(0, rows * cat.Layout.OutputWidth);
+        }
+        if (EmbeddingBatchNorm is { } ebn)
+        {
+            if (stopAtBatchNormOf == EmbeddingBatchNormStop)
+            {
+                GatherNormalized(ws.EmbeddingNorm!, input, rows);
+                return default;
+            }
+            input = NormalizeEmbedding(ebn, ws.EmbeddingNorm!, input, rows, mode);
         }
         foreach (var layer in Layers)
         {

@@ -12,12 +12,9 @@ internal sealed partial class TrainableNetwork
         var layers = new DenseLayerParameters[Layers.Length];
         foreach (var l in Layers)
         {
-            if (l.Index == 0 && CategoricalEmbedding is { } cat)
+            if (l.Index == 0 && (CategoricalEmbedding is not null || EmbeddingBatchNorm is not null))
             {
-                // A linear map followed by a dense layer is one dense layer: the frozen network carries the product.
-                var folded = CategoricalEmbeddingLayer.FoldInto(p.Value(l.Weights), l.OutputSize, p.Value(cat.Table), cat.Layout);
-                layers[0] = new DenseLayerParameters(cat.Layout.InputWidth, l.OutputSize, folded,
-                    l.Bias is { } fb ? p.Value(fb).ToArray() : null, ToParameters(l.BatchNorm), l.Placement, l.Activation);
+                layers[0] = FirstLayerWithEmbeddingsFolded(l);
                 continue;
             }
             // A block-diagonal layer is handed out in the stored (and saved) form: the dense wide matrix, zeros off block.
@@ -34,6 +31,26 @@ internal sealed partial class TrainableNetwork
         return EnsembleSize == 1
             ? new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope)
             : new InferenceNetwork(layers, ToParameters(InputBatchNorm), Spec.LeakyReluSlope, EnsembleSize, Combination);
+    }
+
+    /// <summary>
+    /// The first dense layer with what is linear in front of it folded in (a linear map followed by a dense layer is one
+    /// dense layer): the embeddings' frozen batch norm (a per-unit affine map), then the categorical embedding's table.
+    /// </summary>
+    private DenseLayerParameters FirstLayerWithEmbeddingsFolded(LayerState l)
+    {
+        var p = Parameters;
+        float[] weights = p.Value(l.Weights).ToArray();
+        float[]? bias = l.Bias is { } b ? p.Value(b).ToArray() : null;
+        if (EmbeddingBatchNorm is { } ebn)
+            (weights, bias) = FoldEmbeddingBatchNorm(weights, bias, l.OutputSize, l.InputSize, ToParameters(ebn)!);
+        int width = l.InputSize;
+        if (CategoricalEmbedding is { } cat)
+        {
+            weights = CategoricalEmbeddingLayer.FoldInto(weights, l.OutputSize, p.Value(cat.Table), cat.Layout);
+            width = cat.Layout.InputWidth;
+        }
+        return new DenseLayerParameters(width, l.OutputSize, weights, bias, ToParameters(l.BatchNorm), l.Placement, l.Activation);
     }
 
     /// <summary>Overwrites the embedding's c, W and b (shapes must match), e.g. from a PyTorch fixture.</summary>

@@ -73,6 +73,10 @@ internal sealed partial class TrainableNetwork
         }
         if (slots is not null) otherCount += slots.Length * (embK + 2 * embK * embD + embD);
         if (categorical is not null) otherCount += categorical.TableSize;
+        // The embeddings' batch norm: the first layer's input starts with the categorical blocks' values, then the numerical
+        // embedding's m·d values (the categorical layout passes them through first), so the normalized units are a prefix.
+        int normalized = spec.EmbeddingBatchNorm ? (categorical?.Starts.Length ?? 0) * (categorical?.Dimension ?? 0) + (slots?.Length ?? 0) * embD : 0;
+        if (normalized > 0) otherCount += 2 * normalized;
         Parameters = new ParameterBuffer(weightCount, otherCount);
 
         int wOffset = 0, pOffset = weightCount;
@@ -122,6 +126,10 @@ internal sealed partial class TrainableNetwork
         if (categorical is not null)
             CategoricalEmbedding = new CategoricalEmbeddingState(categorical,
                 Next("categorical.table", ParameterKind.CategoricalTable, categorical.TableSize));
+
+        if (normalized > 0)
+            EmbeddingBatchNorm = new BatchNormState(normalized, Next("embedding.bn.gamma", ParameterKind.BatchNormGamma, normalized),
+                Next("embedding.bn.beta", ParameterKind.BatchNormBeta, normalized));
 
         // Initialization: one generator for weights, an independent stream for dropout masks. (An ensemble's members are
         // initialized again, block by block, by EnsembleLayout.InitializeMembers.)
@@ -174,6 +182,12 @@ internal sealed partial class TrainableNetwork
     public EmbeddingState? Embedding { get; }
     /// <summary>The categorical embedding in front of layer 0 (after the numerical one), or null.</summary>
     public CategoricalEmbeddingState? CategoricalEmbedding { get; }
+    /// <summary>
+    /// The batch norm on the embeddings' outputs (<see cref="NetworkSpec.EmbeddingBatchNorm"/>), or null: it normalizes the
+    /// first <see cref="BatchNormState.Size"/> values of the first dense layer's input (the categorical blocks' values, then
+    /// the numerical embedding's), and passes the rest through.
+    /// </summary>
+    public BatchNormState? EmbeddingBatchNorm { get; }
     public float Epsilon { get; }
     public float Momentum { get; }
     public int Threads { get; set; }
@@ -184,9 +198,10 @@ internal sealed partial class TrainableNetwork
     /// <summary>How the members' outputs combine into the ensemble's.</summary>
     public EnsembleCombination Combination { get; init; }
 
-    /// <summary>Every batch norm, input first, then the hidden layers in order (the order population statistics use).</summary>
+    /// <summary>Every batch norm, input first, then the embeddings', then the hidden layers in order (the order population statistics use).</summary>
     public BatchNormState[] AllBatchNorms() => _allBatchNorms ??=
         (InputBatchNorm is null ? [] : new[] { InputBatchNorm })
+            .Concat(EmbeddingBatchNorm is null ? [] : new[] { EmbeddingBatchNorm })
             .Concat(Layers.Where(l => l.BatchNorm is not null).Select(l => l.BatchNorm!)).ToArray();
 
     private BatchNormState[]? _allBatchNorms;
@@ -195,7 +210,8 @@ internal sealed partial class TrainableNetwork
     public Workspace EnsureWorkspace(int rows)
     {
         if (_workspace is null || _workspace.Capacity < rows)
-            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers, Embedding, CategoricalEmbedding);
+            _workspace = new Workspace(Math.Max(rows, _workspace?.Capacity ?? 0), Spec.InputSize, InputBatchNorm, Layers, Embedding, CategoricalEmbedding,
+                EmbeddingBatchNorm);
         return _workspace;
     }
 

@@ -45,8 +45,9 @@ internal sealed class LayerBuffers
 internal sealed class Workspace
 {
     public Workspace(int capacity, int inputSize, BatchNormState? inputBatchNorm, IReadOnlyList<LayerState> layers, EmbeddingState? embedding = null,
-        CategoricalEmbeddingState? categorical = null)
+        CategoricalEmbeddingState? categorical = null, BatchNormState? embeddingBatchNorm = null)
     {
+        EmbeddingNorm = embeddingBatchNorm is null ? null : new EmbeddingNormBuffers(capacity, embeddingBatchNorm.Size, layers[0].InputSize);
         Embedding = embedding is null ? null : new EmbeddingBuffers(capacity, embedding);
         Categorical = categorical is null ? null : new CategoricalEmbeddingBuffers(capacity, categorical);
         Capacity = capacity;
@@ -65,10 +66,30 @@ internal sealed class Workspace
     public EmbeddingBuffers? Embedding { get; }
     /// <summary>The categorical embedding's buffers, or null.</summary>
     public CategoricalEmbeddingBuffers? Categorical { get; }
+    /// <summary>The embeddings' batch norm's buffers, or null.</summary>
+    public EmbeddingNormBuffers? EmbeddingNorm { get; }
     /// <summary>∂L/∂(input batch norm output), [B×InputSize].</summary>
     public float[] InputGradient { get; }
     public LayerBuffers[] Layers { get; }
     public float[] Scratch1 { get; }
     public float[] Scratch2 { get; }
     public float[] Scratch3 { get; }
+}
+
+/// <summary>
+/// Per-batch buffers of the embeddings' batch norm, which normalizes the first K of the first dense layer's W inputs:
+/// its input (those K columns, gathered) [B×K], the batch norm's own buffers, the first layer's input [B×W] (the K
+/// normalized values, then the rest passed through) and ∂L/∂ of it [B×W], and the gathered ∂L/∂ of the K and ∂L/∂ of
+/// the batch norm's input, [B×K] each.
+/// </summary>
+internal sealed class EmbeddingNormBuffers(int capacity, int normalized, int width)
+{
+    public int Normalized { get; } = normalized;
+    public int Width { get; } = width;
+    public float[] Input { get; } = new float[capacity * normalized];
+    public BatchNormBuffers BatchNorm { get; } = new(capacity, normalized);
+    public float[] Output { get; } = new float[capacity * width];
+    public float[] OutputGradient { get; } = new float[capacity * width];
+    public float[] NormalizedGradient { get; } = new float[capacity * normalized];
+    public float[] InputGradient { get; } = new float[capacity * normalized];
 }

@@ -14,6 +14,8 @@ internal static class PopulationStatistics
     {
         if (network.InputBatchNorm is { } ib)
             RecomputeOne(network, ib, -1, data, batchSize, cancellationToken);
+        if (network.EmbeddingBatchNorm is { } eb)
+            RecomputeOne(network, eb, TrainableNetwork.EmbeddingBatchNormStop, data, batchSize, cancellationToken);
         foreach (var layer in network.Layers)
             if (layer.BatchNorm is { } bn)
                 RecomputeOne(network, bn, layer.Index, data, batchSize, cancellationToken);
@@ -35,7 +37,12 @@ internal static class PopulationStatistics
             if (rows == 0) continue;
             ReadOnlySpan<float> x = batch.Features.Span;
             ReadOnlySpan<float> v;
-            if (layer < 0) v = x[..(rows * c)];
+            if (layer == -1) v = x[..(rows * c)];
+            else if (layer == TrainableNetwork.EmbeddingBatchNormStop)
+            {
+                network.Forward(x, rows, ForwardMode.Inference, stopAtBatchNormOf: layer);
+                v = network.EmbeddingBatchNormInput();
+            }
             else
             {
                 network.Forward(x, rows, ForwardMode.Inference, stopAtBatchNormOf: layer);

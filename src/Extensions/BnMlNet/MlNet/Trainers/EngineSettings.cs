@@ -26,6 +26,7 @@ internal static class EngineSettings
         // Always given (as the numerical embedding's), so the engine checks every value; with Kind None it embeds nothing.
         CategoricalEmbedding = new CategoricalEmbeddingSettings(o.CategoricalEmbedding, o.CategoricalEmbeddingDimension, o.CategoricalEmbeddingMinimumLevels),
         CategoricalBlocks = o.CategoricalEmbedding == CategoricalEmbedding.None || categoricalBlocks is not { Count: > 0 } ? null : categoricalBlocks,
+        EmbeddingBatchNorm = o.EmbeddingBatchNorm,
     };
 
     /// <summary>

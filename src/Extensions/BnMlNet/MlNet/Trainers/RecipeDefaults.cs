@@ -66,4 +66,7 @@ internal static class RecipeDefaults
     public const int CategoricalEmbeddingDimension = 8;
     /// <summary>Levels a block needs to be embedded (RealMLP: more than 9).</summary>
     public const int CategoricalEmbeddingMinimumLevels = 10;
+
+    /// <summary>Batch norm on the embeddings' outputs: off (docs/tabular-recipe.md, round 17).</summary>
+    public const bool EmbeddingBatchNorm = false;
 }

@@ -54,6 +54,9 @@ internal static class RecipeSettings
         SettingRules.CheckDefined(o.CategoricalEmbedding, nameof(o.CategoricalEmbedding));
         SettingRules.CategoricalEmbeddingDimension.Check(o.CategoricalEmbeddingDimension, nameof(o.CategoricalEmbeddingDimension));
         SettingRules.CategoricalEmbeddingMinimumLevels.Check(o.CategoricalEmbeddingMinimumLevels, nameof(o.CategoricalEmbeddingMinimumLevels));
+        if (o.EmbeddingBatchNorm && o.NumericEmbedding == NumericEmbedding.None && o.CategoricalEmbedding == CategoricalEmbedding.None)
+            throw new ArgumentException($"{nameof(o.EmbeddingBatchNorm)} normalizes the embeddings' outputs, but {nameof(o.NumericEmbedding)} and " +
+                $"{nameof(o.CategoricalEmbedding)} are both None; turn one of them on or set {nameof(o.EmbeddingBatchNorm)} = false.", nameof(o.EmbeddingBatchNorm));
         switch (o)
         {
             case BatchNormMlpBinaryTrainer.Options b:

@@ -56,7 +56,7 @@ public static class Ablations
         new("no ensemble", o => o.EnsembleSize = 1),
         new("no refit", o => o.RefitOnAllRows = false),
         // Where BN sits and how it learns (issue 11, "make BN work inside the recipe"; docs/batch-normalization.md,
-        // experiments 10 and 12). BN on the embeddings is not built: no option puts a BN after either embedding.
+        // experiments 10 and 12). BN on the embeddings' outputs (EmbeddingBatchNorm) is a candidate below (round 17).
         // The default has BN on the last hidden layer only (round 12); "BN on every hidden layer" is the default before it.
         new("BN on every hidden layer", o => o.BatchNormHiddenLayers = BatchNormHiddenLayers.Every),
         new("BN first layer only", o => o.BatchNormLayers = [0]),
@@ -177,6 +177,14 @@ public static class Ablations
         {
             Plateau(o, 3, 0.5f, 0);
             o.EarlyStoppingPatience = 9;
+        }),
+        // Round 17 (docs/tabular-recipe.md): batch norm on the embeddings' outputs (EmbeddingBatchNorm), on the default
+        // categorical embedding alone, and with the periodic embedding (compare "+ periodic embedding").
+        new("+ BN on embeddings", o => o.EmbeddingBatchNorm = true),
+        new("+ periodic + BN on embeddings", o =>
+        {
+            o.NumericEmbedding = NumericEmbedding.Periodic;
+            o.EmbeddingBatchNorm = true;
         }),
         // Round 15 (docs/tabular-recipe.md): the periodic embedding's initial frequency spread. The default σ 0.1 (RealMLP's)
         // keeps cos(2π·c·x) nearly linear over robust-scaled inputs; larger σ lets each feature's function bend on a finer
