@@ -52,6 +52,43 @@ public sealed class CompatibilityV7Tests
     [DataRow(SyntheticData.Task.Binary)]
     [DataRow(SyntheticData.Task.Multiclass)]
     [DataRow(SyntheticData.Task.Regression)]
+    public void Version7PreprocessingBlockTruncatedAtEveryOffsetNamesWhatIsMissing(SyntheticData.Task task)
+    {
+        byte[] zip = CompatibilityHarness.ReadZip($"v7-quantile-{task.ToString().ToLowerInvariant()}.zip");
+        var (name, entry) = ModelZip.FindOurEntry(zip);
+        int start = ModelZip.PayloadStart(entry), length = ModelZip.PayloadLength(entry);
+        byte[] payload = entry.AsSpan(start, length).ToArray();
+        Assert.AreEqual(7, BitConverter.ToInt32(payload, 8));
+        var block = new PreprocessingBlockMap(payload, withQuantile: true);
+        Assert.HasCount(block.InputSize, block.KnotCounts);
+        Assert.IsTrue(block.KnotCounts.Any(c => c > 1), "some input has several knots, so cuts fall inside a knot list");
+        Assert.IsGreaterThan(0, block.IndicatorCount, "the fixture has missing indicators");
+        for (int cut = block.Flag; cut <= block.End; cut++)
+        {
+            // the payload cut and sealed again (its length and checksum agree), so our reader meets the cut itself
+            byte[] part = payload.AsSpan(0, cut).ToArray();
+            using var framed = new MemoryStream();
+            using (var w = new BinaryWriter(framed, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(cut);
+                w.Write(part);
+                w.Write(System.Security.Cryptography.SHA256.HashData(part));
+            }
+            framed.Position = 0;
+            using var reader = new BinaryReader(framed);
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => BnMlNet.MlNet.Persistence.ModelPayloadReader.Read(reader), $"{task} cut at {cut}");
+            Assert.AreEqual($"The BatchNormMlp model in this file is damaged: {block.ExpectedMessage(cut)}. " +
+                "Re-save the model from a trained pipeline, or restore the file from a backup.", error.Message, $"{task} cut at {cut}");
+            // and the same cut of the entry in the zip, as a damaged file would be: a clear failure, never a bug-like one
+            DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadWithEntry(zip, name, entry.AsSpan(0, start + cut).ToArray()));
+        }
+        Assert.IsNull(CompatibilityHarness.LoadWithEntry(zip, name, entry), "the untouched entry loads, so the cuts above are what fails");
+    }
+
+    [TestMethod]
+    [DataRow(SyntheticData.Task.Binary)]
+    [DataRow(SyntheticData.Task.Multiclass)]
+    [DataRow(SyntheticData.Task.Regression)]
     public void RoundTripsInAFreshProcessBitForBit(SyntheticData.Task task)
     {
         var ml = new MLContext(seed: 1);
