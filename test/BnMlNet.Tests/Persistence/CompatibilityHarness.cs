@@ -8,10 +8,12 @@ namespace BnMlNet.Tests.Persistence;
 /// <summary>
 /// The read-back half of the compatibility fixtures (written by <see cref="CompatibilityFixture"/>), shared by the tests
 /// of every payload version (Persistence/CompatibilityTests for v1, Recipe/CompatibilityV2Tests,
-/// Ensembles/CompatibilityV3Tests, Scoring/CompatibilityV4Tests, Embedding/CompatibilityV5Tests): open the committed
-/// zip and its recorded document, score the recorded inputs, compare with the recorded predictions bit for bit.
+/// Ensembles/CompatibilityV3Tests, Scoring/CompatibilityV4Tests, Embedding/CompatibilityV5Tests and V6Tests,
+/// Recipe/CompatibilityV7Tests): open the committed zip and its recorded document, score the recorded inputs, compare
+/// with the recorded predictions bit for bit. The checks the version tests repeat (which version a pipeline is saved
+/// in, relabelled payloads, the fresh-process round trip) are in CompatibilityHarness.Versions.cs.
 /// </summary>
-internal static class CompatibilityHarness
+internal static partial class CompatibilityHarness
 {
     /// <summary>Where the committed fixtures are copied next to the test assembly.</summary>
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "compat");

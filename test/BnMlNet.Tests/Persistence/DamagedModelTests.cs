@@ -250,8 +250,7 @@ public sealed class DamagedModelTests
     public void NewerPayloadVersionAsksForAnUpgrade()
     {
         var entry = ModelZip.Resealed(_entry, p => BitConverter.GetBytes(8).CopyTo(p, 8));
-        AssertClearFailure(LoadEntry(entry),
-            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
+        AssertClearFailure(LoadEntry(entry), CompatibilityHarness.UpgradeMessage);
     }
 
     [TestMethod]

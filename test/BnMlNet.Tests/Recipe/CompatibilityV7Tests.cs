@@ -1,7 +1,5 @@
 using BnMlNet.Tests.MlNet;
 using BnMlNet.Tests.Persistence;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace BnMlNet.Tests.Recipe;
 
@@ -19,19 +17,15 @@ public sealed class CompatibilityV7Tests
     [DataRow(SyntheticData.Task.Regression)]
     public void Version7QuantileModelReproducesItsRecordedPredictionsBitForBit(SyntheticData.Task task)
     {
-        var fixture = CompatibilityHarness.Open("v7-quantile", task, payloadVersion: 7);
-        Assert.AreEqual(7, CompatibilityHarness.PayloadVersion(File.ReadAllBytes(fixture.Zip)));
-        CompatibilityHarness.AssertReproducesItsRecordedPredictions(fixture, task);
+        CompatibilityHarness.AssertVersionFixtureReproduces("v7-quantile", task, payloadVersion: 7);
     }
 
     [TestMethod]
     public void Version7IsWrittenOnlyForAQuantileMap()
     {
-        var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(SyntheticData.Rows(120, 1));
-        int VersionOf(IEstimator<ITransformer> pipeline) => CompatibilityHarness.PayloadVersion(ModelZip.Save(ml, pipeline.Fit(data), data.Schema));
-        Assert.AreEqual(7, VersionOf(CompatibilityV7Fixture.Pipeline(ml, SyntheticData.Task.Binary, epochs: 1)), "quantile scaling: version 7");
-        Assert.AreEqual(2, VersionOf(SmallTables.RefitOnAllRowsTests.Pipeline(ml, SyntheticData.Task.Binary, o =>
+        var version = new CompatibilityHarness.WrittenVersion();
+        Assert.AreEqual(7, version.Of(CompatibilityV7Fixture.Pipeline(version.Ml, SyntheticData.Task.Binary, epochs: 1)), "quantile scaling: version 7");
+        Assert.AreEqual(2, version.Of(SmallTables.RefitOnAllRowsTests.Pipeline(version.Ml, SyntheticData.Task.Binary, o =>
         { o.NumberOfEpochs = 1; o.EnsembleSize = 1; o.NumberOfThreads = 1; })), "robust scaling, one network: version 2 as before");
     }
 
@@ -39,34 +33,54 @@ public sealed class CompatibilityV7Tests
     public void ForeignLayoutsUnderVersion7AreRefused()
     {
         // a version-6 payload relabelled as version 7: the quantile block is missing, so the parser runs out of bytes or finds none
-        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v2-binary.zip", version: 2, relabelled: 7),
+        CompatibilityHarness.AssertRelabelledIsRefused("v2-binary.zip", version: 2, relabelled: 7,
             "The BatchNormMlp model in this file is damaged");
         // a version-7 payload relabelled as version 6: the knots are left over where the embedding flag should be
-        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v7-quantile-binary.zip", version: 7, relabelled: 6),
+        CompatibilityHarness.AssertRelabelledIsRefused("v7-quantile-binary.zip", version: 7, relabelled: 6,
             "The BatchNormMlp model in this file is damaged");
-        DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadRelabelled("v7-quantile-binary.zip", version: 7, relabelled: 8),
-            "This BatchNormMlp model was saved in payload format version 8; this build of BnMlNet reads up to version 7. Upgrade the BnMlNet package to load it.");
+        CompatibilityHarness.AssertRelabelledIsRefused("v7-quantile-binary.zip", version: 7, relabelled: 8, CompatibilityHarness.UpgradeMessage);
     }
 
     [TestMethod]
     [DataRow(SyntheticData.Task.Binary)]
     [DataRow(SyntheticData.Task.Multiclass)]
     [DataRow(SyntheticData.Task.Regression)]
-    public void RoundTripsInAFreshProcessBitForBit(SyntheticData.Task task)
+    public void Version7PreprocessingBlockTruncatedAtEveryOffsetNamesWhatIsMissing(SyntheticData.Task task)
     {
-        var ml = new MLContext(seed: 1);
-        var train = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(240, 1)));
-        var probe = ml.Data.LoadFromEnumerable(CompatibilityV2Fixture.WithHoles(SyntheticData.Rows(60, 2)));
-        var model = CompatibilityV7Fixture.Pipeline(ml, task).Fit(train);
-        FreshProcess.RoundTrip(ml, model, train.Schema, probe, reloaded =>
+        var (zip, name, entry) = CompatibilityHarness.OpenEntry($"v7-quantile-{task.ToString().ToLowerInvariant()}.zip");
+        int start = ModelZip.PayloadStart(entry), length = ModelZip.PayloadLength(entry);
+        byte[] payload = entry.AsSpan(start, length).ToArray();
+        Assert.AreEqual(7, BitConverter.ToInt32(payload, 8));
+        var block = new PreprocessingBlockMap(payload, withQuantile: true);
+        Assert.HasCount(block.InputSize, block.KnotCounts);
+        Assert.IsTrue(block.KnotCounts.Any(c => c > 1), "some input has several knots, so cuts fall inside a knot list");
+        Assert.IsGreaterThan(0, block.IndicatorCount, "the fixture has missing indicators");
+        for (int cut = block.Flag; cut <= block.End; cut++)
         {
-            var scores = Flat(model.Transform(probe));
-            Assert.IsTrue(scores.All(float.IsFinite));
-            CollectionAssert.AreEqual(scores, Flat(reloaded));
-        });
+            // the payload cut and sealed again (its length and checksum agree), so our reader meets the cut itself
+            byte[] part = payload.AsSpan(0, cut).ToArray();
+            using var framed = new MemoryStream();
+            using (var w = new BinaryWriter(framed, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(cut);
+                w.Write(part);
+                w.Write(System.Security.Cryptography.SHA256.HashData(part));
+            }
+            framed.Position = 0;
+            using var reader = new BinaryReader(framed);
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => BnMlNet.MlNet.Persistence.ModelPayloadReader.Read(reader), $"{task} cut at {cut}");
+            Assert.AreEqual($"The BatchNormMlp model in this file is damaged: {block.ExpectedMessage(cut)}. " +
+                "Re-save the model from a trained pipeline, or restore the file from a backup.", error.Message, $"{task} cut at {cut}");
+            // and the same cut of the entry in the zip, as a damaged file would be: a clear failure, never a bug-like one
+            DamagedModelTests.AssertClearFailure(CompatibilityHarness.LoadWithEntry(zip, name, entry.AsSpan(0, start + cut).ToArray()));
+        }
+        Assert.IsNull(CompatibilityHarness.LoadWithEntry(zip, name, entry), "the untouched entry loads, so the cuts above are what fails");
     }
 
-    private static float[] Flat(IDataView v) => v.Schema["Score"].Type is VectorDataViewType
-        ? v.GetColumn<VBuffer<float>>("Score").SelectMany(b => b.DenseValues()).ToArray()
-        : v.GetColumn<float>("Score").ToArray();
+    [TestMethod]
+    [DataRow(SyntheticData.Task.Binary)]
+    [DataRow(SyntheticData.Task.Multiclass)]
+    [DataRow(SyntheticData.Task.Regression)]
+    public void RoundTripsInAFreshProcessBitForBit(SyntheticData.Task task) =>
+        CompatibilityHarness.AssertRoundTripsInAFreshProcessBitForBit(ml => CompatibilityV7Fixture.Pipeline(ml, task));
 }

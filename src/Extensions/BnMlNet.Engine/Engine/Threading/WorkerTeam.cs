@@ -18,7 +18,7 @@ namespace BnMlNet.Engine.Threading;
 /// Who runs a part never changes its result: with parts that compute every element the same way (see
 /// <see cref="IPartitionedWork"/>), results are the same bits for any thread count.</para>
 /// </remarks>
-internal sealed class WorkerTeam
+internal sealed partial class WorkerTeam
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 20000;   // 50 µs
 
@@ -153,105 +153,6 @@ internal sealed class WorkerTeam
             Interlocked.CompareExchange(ref _error, e, null);
         }
         Interlocked.Increment(ref _hot.Done);
-    }
-
-    /// <summary>Starts workers until there are <paramref name="count"/>; they wait for generations after <paramref name="generation"/>.</summary>
-    private void Start(int count, long generation)
-    {
-        for (int i = _workerCount; i < count; i++)
-        {
-            int participant = i + 1;
-            var thread = new Thread(() => WorkerLoop(generation, participant)) { IsBackground = true, Name = "BnMlNet worker" };
-            thread.Start();
-        }
-        Volatile.Write(ref _workerCount, count);
-    }
-
-    private void WorkerLoop(long seen, int participant)
-    {
-        while (true)
-        {
-            seen = WaitForNext(seen);
-            Participate(seen, participant);
-        }
-    }
-
-    /// <summary>Spins for <see cref="SpinTicks"/>, then blocks, until a generation other than <paramref name="seen"/> is posted.</summary>
-    private long WaitForNext(long seen)
-    {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        while (true)
-        {
-            long generation = Volatile.Read(ref _hot.Generation);
-            if (generation != seen && generation != SettingUp) return generation;
-            if (Stopwatch.GetTimestamp() < deadline)
-            {
-                Thread.SpinWait(4);
-                continue;
-            }
-            Interlocked.Increment(ref _sleepers);
-            if (Volatile.Read(ref _hot.Generation) == seen) _wake.Wait();
-            Interlocked.Decrement(ref _sleepers);
-            deadline = Stopwatch.GetTimestamp() + SpinTicks;
-        }
-    }
-
-    /// <summary>
-    /// A profile of the parallel regions (benchmarks only; not thread-safe: one training at a time): while
-    /// <see cref="Enabled"/>, every call of <see cref="Run"/> with more than one part runs its parts on the calling thread
-    /// alone and adds its count and time here, so that the share of a step that threads can split is measured at
-    /// one thread's speed. The results do not change (the parts are the same).
-    /// </summary>
-    internal static class Probe
-    {
-        /// <summary>Run regions alone and count them.</summary>
-        public static bool Enabled;
-
-        /// <summary>Regions run since the last <see cref="Reset"/>.</summary>
-        public static long Regions;
-
-        /// <summary>Stopwatch ticks spent inside those regions.</summary>
-        public static long Ticks;
-
-        /// <summary>Ticks of the longest part of each region, summed (the time 2+ threads cannot go below).</summary>
-        public static long LongestPartTicks;
-
-        /// <summary>
-        /// Per region, keyed "type name#n" for the n-th region since the last <see cref="NextStep"/>: every run's ticks
-        /// inside and ticks of its longest part.
-        /// </summary>
-        public static readonly Dictionary<string, List<(long Ticks, long Longest)>> ByWork = [];
-
-        private static int _ordinal;
-
-        /// <summary>Starts numbering regions from 0 again (call before each training step).</summary>
-        public static void NextStep() => _ordinal = 0;
-
-        /// <summary>Zeroes the counters.</summary>
-        public static void Reset()
-        {
-            _ordinal = 0;
-            Regions = Ticks = LongestPartTicks = 0;
-            ByWork.Clear();
-        }
-
-        internal static void RunMeasured(IPartitionedWork work, int parts)
-        {
-            long start = Stopwatch.GetTimestamp(), longest = 0, previous = start;
-            for (int p = 0; p < parts; p++)
-            {
-                work.Execute(p);
-                long now = Stopwatch.GetTimestamp();
-                longest = Math.Max(longest, now - previous);
-                previous = now;
-            }
-            Regions++;
-            Ticks += previous - start;
-            LongestPartTicks += longest;
-            string key = $"{work.GetType().Name}#{_ordinal++}";
-            if (!ByWork.TryGetValue(key, out var list)) ByWork[key] = list = [];
-            list.Add((previous - start, longest));
-        }
     }
 
     /// <summary>The two counters every participant touches, each on its own cache line.</summary>
