@@ -11,31 +11,12 @@ namespace BnMlNet.Tests.Embedding;
 [TestClass]
 public sealed class CategoricalEmbeddingTrainingTests
 {
-    private const int Levels = 12, F = Levels + 2 + 3;
+    private const int Levels = CategoricalTestTable.Levels, F = CategoricalTestTable.F;
 
-    /// <summary>Slots: 0 numeric, [1, 13) a 12-level one-hot block (some rows all zero), [13, 15) a 2-level block, 15 numeric with NaN, 16 numeric.</summary>
-    private static (DenseDataset Data, float[] X) Make(int rows, int seed)
-    {
-        var random = new Random(seed);
-        var x = new float[rows * F];
-        var y = new float[rows];
-        double[] effect = Enumerable.Range(0, Levels).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-        for (int r = 0; r < rows; r++)
-        {
-            var row = x.AsSpan(r * F, F);
-            row[0] = (float)(random.NextDouble() * 4 - 2);
-            int level = random.Next(Levels + 1);   // Levels: an all-zero block
-            if (level < Levels) row[1 + level] = 1f;
-            row[13 + random.Next(2)] = 1f;
-            row[15] = r % 13 == 0 ? float.NaN : (float)random.NextDouble();
-            row[16] = (float)random.NextDouble() * 3;
-            double signal = 0.8 * row[0] + (level < Levels ? effect[level] : 0) + 0.3 * row[13] + 0.2 * random.NextDouble();
-            y[r] = signal > 0 ? 1 : 0;
-        }
-        return (new DenseDataset(x, y, null, F), x);
-    }
+    /// <summary>The shared table (<see cref="CategoricalTestTable"/>), slot 15 with NaN.</summary>
+    private static (DenseDataset Data, float[] X) Make(int rows, int seed) => CategoricalTestTable.Make(rows, seed, nanColumn: true, slope16: 0);
 
-    private static readonly CategoricalBlock[] Blocks = [new(1, Levels), new(13, 2)];
+    private static readonly CategoricalBlock[] Blocks = CategoricalTestTable.Blocks;
 
     private static NetworkSpec Spec(int ensemble = 1, bool periodic = false, int minimumLevels = 10) => new(F, [16, 8], 1, InputBatchNorm: true)
     {

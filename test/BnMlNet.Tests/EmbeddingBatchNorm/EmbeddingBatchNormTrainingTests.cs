@@ -13,31 +13,12 @@ namespace BnMlNet.Tests.EmbeddingBatchNorm;
 [TestClass]
 public sealed class EmbeddingBatchNormTrainingTests
 {
-    private const int Levels = 12, F = Levels + 2 + 3;
+    private const int Levels = CategoricalTestTable.Levels, F = CategoricalTestTable.F;
 
-    /// <summary>Slots: 0 numeric, [1, 13) a 12-level one-hot block (some rows all zero), [13, 15) a 2-level block, 15 and 16 numeric.</summary>
-    internal static (DenseDataset Data, float[] X) Make(int rows, int seed)
-    {
-        var random = new Random(seed);
-        var x = new float[rows * F];
-        var y = new float[rows];
-        double[] effect = Enumerable.Range(0, Levels).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-        for (int r = 0; r < rows; r++)
-        {
-            var row = x.AsSpan(r * F, F);
-            row[0] = (float)(random.NextDouble() * 4 - 2);
-            int level = random.Next(Levels + 1);   // Levels: an all-zero block
-            if (level < Levels) row[1 + level] = 1f;
-            row[13 + random.Next(2)] = 1f;
-            row[15] = (float)random.NextDouble();
-            row[16] = (float)random.NextDouble() * 3;
-            double signal = 0.8 * row[0] + (level < Levels ? effect[level] : 0) + 0.3 * row[13] + 0.2 * random.NextDouble() - 0.3 * row[16];
-            y[r] = signal > 0 ? 1 : 0;
-        }
-        return (new DenseDataset(x, y, null, F), x);
-    }
+    /// <summary>The shared table (<see cref="CategoricalTestTable"/>), no NaN, slot 16 in the label's rule.</summary>
+    internal static (DenseDataset Data, float[] X) Make(int rows, int seed) => CategoricalTestTable.Make(rows, seed, nanColumn: false, slope16: -0.3);
 
-    private static readonly CategoricalBlock[] Blocks = [new(1, Levels), new(13, 2)];
+    private static readonly CategoricalBlock[] Blocks = CategoricalTestTable.Blocks;
 
     /// <summary>
     /// The categorical embedding (the 12-level block into <paramref name="dimension"/> values) and optionally the periodic
