@@ -100,6 +100,9 @@ public sealed record NetworkSpec(
     /// <summary>Whether an embedding is on.</summary>
     internal bool HasEmbedding => NumericEmbedding is { IsOn: true };
 
+    /// <summary>Either embedding is on (what <see cref="EmbeddingBatchNorm"/> needs to normalize anything).</summary>
+    internal bool HasAnyEmbedding => HasEmbedding || CategoricalEmbedding is { IsOn: true };
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentNullException"/>) naming the offending field and its range (<see cref="SettingRules"/>).</summary>
     public void Validate()
     {
@@ -117,7 +120,7 @@ public sealed record NetworkSpec(
         NumericEmbedding?.Validate();
         if (EmbeddedSlots is { } slots) PeriodicEmbeddingParameters.CheckSlots(slots, InputSize);
         CategoricalEmbedding?.Validate();
-        if (EmbeddingBatchNorm && !HasEmbedding && CategoricalEmbedding is not { IsOn: true })
+        if (EmbeddingBatchNorm && !HasAnyEmbedding)
             throw new ArgumentException($"{nameof(EmbeddingBatchNorm)} normalizes the embeddings' outputs, but neither {nameof(NumericEmbedding)} " +
                 $"nor {nameof(CategoricalEmbedding)} is on; turn one of them on or set {nameof(EmbeddingBatchNorm)} = false.", nameof(EmbeddingBatchNorm));
         if (CategoricalBlocks is { } blocks)

@@ -50,7 +50,7 @@ public sealed class NetworkTrainer
 
     /// <summary>The embeddings' batch norm turned off when neither embedding is left to feed it (it then has nothing to normalize).</summary>
     private static NetworkSpec WithoutIdleEmbeddingBatchNorm(NetworkSpec spec)
-        => spec.EmbeddingBatchNorm && !spec.HasEmbedding && spec.CategoricalEmbedding is not { IsOn: true } ? spec with { EmbeddingBatchNorm = false } : spec;
+        => spec.EmbeddingBatchNorm && !spec.HasAnyEmbedding ? spec with { EmbeddingBatchNorm = false } : spec;
 
     /// <summary>A step-by-step session over <paramref name="train"/> with this trainer's shape and settings (research API).</summary>
     public TrainingSession CreateSession(IMiniBatchSource train) => new(_spec, _loss, _settings, train);
