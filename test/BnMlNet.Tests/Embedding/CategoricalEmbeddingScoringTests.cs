@@ -127,34 +127,12 @@ public sealed class CategoricalEmbeddingScoringTests
             OnnxParity.AssertOutputsMatch(ml, task, model, test, OnnxRunner.Run(OnnxRunner.Export(ml, model, train), testRows), $"folded {task}");
 
         var scores = AllScores(ml, model, test, task);
-        int width = task == OnnxTask.Multiclass ? OnnxTestData.ClassCount : 1;
-        if (task == OnnxTask.Multiclass)
-        {
-            using var engine = ml.Model.CreatePredictionEngine<OnnxRow, VectorScore>(model);
-            for (int i = 0; i < testRows.Count; i++)
-                CollectionAssert.AreEqual(scores.AsSpan(i * width, width).ToArray(), engine.Predict(testRows[i]).Score, $"row {i}: PredictionEngine vs Transform");
-        }
-        else
-        {
-            using var engine = ml.Model.CreatePredictionEngine<OnnxRow, ScalarScore>(model);
-            for (int i = 0; i < testRows.Count; i++)
-                Assert.AreEqual(scores[i], engine.Predict(testRows[i]).Score, $"row {i}: PredictionEngine vs Transform, bit for bit");
-        }
+        PredictionEngineParity.AssertMatchesTransform(ml, model, testRows, scores, task);
     }
 
     private sealed class AnnotatedRow
     {
         [VectorType(6)] public float[] Features { get; set; } = [];
         public bool Label { get; set; }
-    }
-
-    private sealed class ScalarScore
-    {
-        public float Score { get; set; }
-    }
-
-    private sealed class VectorScore
-    {
-        public float[] Score { get; set; } = [];
     }
 }

@@ -88,19 +88,7 @@ public sealed class EmbeddingBatchNormScoringTests
 
         var scores = AllScores(model, test, task);
         Assert.IsTrue(scores.All(float.IsFinite));
-        int width = task == OnnxTask.Multiclass ? OnnxTestData.ClassCount : 1;
-        if (task == OnnxTask.Multiclass)
-        {
-            using var engine = ml.Model.CreatePredictionEngine<OnnxRow, VectorScore>(model);
-            for (int i = 0; i < testRows.Count; i++)
-                CollectionAssert.AreEqual(scores.AsSpan(i * width, width).ToArray(), engine.Predict(testRows[i]).Score, $"row {i}: PredictionEngine vs Transform");
-        }
-        else
-        {
-            using var engine = ml.Model.CreatePredictionEngine<OnnxRow, ScalarScore>(model);
-            for (int i = 0; i < testRows.Count; i++)
-                Assert.AreEqual(scores[i], engine.Predict(testRows[i]).Score, $"row {i}: PredictionEngine vs Transform, bit for bit");
-        }
+        PredictionEngineParity.AssertMatchesTransform(ml, model, testRows, scores, task);
     }
 
     [TestMethod]
@@ -118,15 +106,5 @@ public sealed class EmbeddingBatchNormScoringTests
             CollectionAssert.AreEqual(expected, task == OnnxTask.Multiclass
                 ? reloaded.GetColumn<float[]>("Score").SelectMany(s => s).ToArray()
                 : reloaded.GetColumn<float>("Score").ToArray()));
-    }
-
-    private sealed class ScalarScore
-    {
-        public float Score { get; set; }
-    }
-
-    private sealed class VectorScore
-    {
-        public float[] Score { get; set; } = [];
     }
 }
